@@ -1,0 +1,182 @@
+//! One line of words per event, shared by the CLI timeline, the screen's
+//! timeline pane and the export. Pure: it reads the event and the incident.
+
+use crate::domain::event::Trend;
+use crate::domain::{Event, EventKind, Incident};
+
+/// What the timeline shows for one event: a short label and the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub label: String,
+    pub text: String,
+}
+
+fn line(label: &str, text: impl Into<String>) -> Line {
+    Line {
+        label: label.to_string(),
+        text: text.into(),
+    }
+}
+
+pub fn describe(e: &Event, incident: &Incident) -> Line {
+    use EventKind::*;
+    let action = |id| {
+        incident
+            .action(id)
+            .map(|a| format!("#{} {}", a.number, a.proposal.what))
+            .unwrap_or_else(|| "an unknown action".into())
+    };
+    let with_reason = |base: String, reason: &str| {
+        if reason.is_empty() {
+            base
+        } else {
+            format!("{base}: {reason}")
+        }
+    };
+    match &e.kind {
+        Declared {
+            title,
+            severity,
+            summary,
+            security,
+            playbook,
+        } => {
+            let mut t = format!("declared {severity} \"{title}\" (playbook {playbook})");
+            if !summary.is_empty() {
+                t.push_str(&format!(": {summary}"));
+            }
+            if *security {
+                t.push_str(" [security]");
+            }
+            line("declared", t)
+        }
+        TitleChanged { title } => line("title", format!("title is now \"{title}\"")),
+        SummaryChanged { summary } => line("summary", summary.clone()),
+        SeverityChanged { severity, reason } => line(
+            "severity",
+            with_reason(format!("severity {severity}"), reason),
+        ),
+        StateChanged { state, reason } => {
+            line("state", with_reason(format!("state {state}"), reason))
+        }
+        ServiceStatusChanged { status, reason } => line(
+            "service",
+            with_reason(format!("service status {status}"), reason),
+        ),
+        RoleAssigned { role, person } => line("role", format!("{person} assigned {role}")),
+        RoleEngaged { role, person } => line("role", format!("{person} engaged as {role}")),
+        RoleReleased { role, person } => line("role", format!("{person} released from {role}")),
+        RoleHandedOff {
+            role,
+            from,
+            to,
+            briefing,
+        } => {
+            let mut t = format!("{from} handed {role} to {to}; {to} has command of the role");
+            if !briefing.status.is_empty() {
+                t.push_str(&format!(". Briefing: {}", briefing.status));
+            }
+            line("handoff", t)
+        }
+        Note { text, tag, private } => line(
+            tag,
+            if *private {
+                format!("(private) {text}")
+            } else {
+                text.clone()
+            },
+        ),
+        Highlighted { event } => line("highlight", format!("highlighted {}", event.short())),
+        Amended { event, text } => line(
+            "amended",
+            format!("correction to {}: {text}", event.short()),
+        ),
+        ActionProposed(p) => {
+            let number = incident.action(e.id).map(|a| a.number).unwrap_or(0);
+            let mut t = format!("proposed #{number} {}", p.what);
+            for (k, v) in [("why", &p.why), ("risk", &p.risk), ("revert", &p.revert)] {
+                if !v.is_empty() {
+                    t.push_str(&format!("; {k}: {v}"));
+                }
+            }
+            line("action", t)
+        }
+        ActionApproved(u) => line(
+            "action",
+            with_reason(format!("approved {}", action(u.action)), &u.reason),
+        ),
+        ActionRejected(u) => line(
+            "action",
+            with_reason(format!("rejected {}", action(u.action)), &u.reason),
+        ),
+        ActionInfoRequested(u) => line(
+            "action",
+            with_reason(format!("asked for more on {}", action(u.action)), &u.reason),
+        ),
+        ActionStarted(u) => line(
+            "action",
+            with_reason(format!("started {}", action(u.action)), &u.reason),
+        ),
+        ActionDone(u) => line(
+            "action",
+            with_reason(format!("done {}", action(u.action)), &u.reason),
+        ),
+        ActionFailed(u) => line(
+            "action",
+            with_reason(format!("failed {}", action(u.action)), &u.reason),
+        ),
+        ActionReverted(u) => line(
+            "action",
+            with_reason(format!("reverted {}", action(u.action)), &u.reason),
+        ),
+        CheckInHeld(c) => {
+            let trend = match c.trend {
+                Some(Trend::Better) => " (better)",
+                Some(Trend::Worse) => " (worse)",
+                Some(Trend::Same) => " (same)",
+                None => "",
+            };
+            let mut t = format!("check-in{trend}: {}", c.status);
+            if !c.next.is_empty() {
+                t.push_str(&format!("; next: {}", c.next));
+            }
+            line("check-in", t)
+        }
+        CommsSent { audience, text } => line("comms", format!("to {audience}: {text}")),
+        LinkSet { link, url } => line("link", format!("{link}: {url}")),
+        OutageStarted {} => line("outage", "OUTAGE START"),
+        OutageEnded {} => line("outage", "OUTAGE END"),
+        CloseRequested {} => line("close", "Is anyone opposed to me closing this incident?"),
+        ObjectionRaised { reason } => line("close", format!("objection: {reason}")),
+        ObjectionWithdrawn { objection } => line(
+            "close",
+            format!("objection {} withdrawn", objection.short()),
+        ),
+        Closed {} => line("close", "incident closed"),
+        Reopened { reason } => line("state", with_reason("reopened".into(), reason)),
+        FollowUpAdded(f) => {
+            let mut t = format!("follow-up: {}", f.text);
+            if !f.owner.is_empty() {
+                t.push_str(&format!(" (owner {})", f.owner));
+            }
+            if let Some(due) = f.due {
+                t.push_str(&format!(" due {due}"));
+            }
+            line("follow-up", t)
+        }
+        NearMiss { would_be_severity } => line(
+            "near-miss",
+            format!("recorded as a near miss (would have been {would_be_severity})"),
+        ),
+        SecurityFlagged { details } => line(
+            "security",
+            with_reason("security / PII incident".into(), details),
+        ),
+        ClockAcknowledged { clock } => line("clock", format!("acknowledged {clock}")),
+        ClockSnoozed { clock, until } => line(
+            "clock",
+            format!("snoozed {clock} until {}", until.format("%H:%M UTC")),
+        ),
+        Unrecognized { kind, .. } => line(kind, "(an event of a newer cockpit)"),
+    }
+}

@@ -1,0 +1,248 @@
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::args::{Cli, Command, Global, PlaybookCmd, Verb};
+use super::output;
+use super::when::parse_when;
+use crate::app::{AppError, Cockpit, Intent};
+use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
+use crate::domain::Playbook;
+use crate::domain::RuleError;
+use crate::domain::time::{Clock, SystemClock};
+use crate::journal::{Journal, TimelineQuery};
+
+/// A command that failed: one line for stderr and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        // A value the playbook does not know is a usage error, like a bad flag.
+        let code = match e.rule() {
+            Some(
+                RuleError::UnknownSeverity { .. }
+                | RuleError::UnknownState { .. }
+                | RuleError::UnknownRole { .. }
+                | RuleError::UnknownTag { .. }
+                | RuleError::UnknownLinkKind { .. }
+                | RuleError::UnknownServiceStatus { .. },
+            ) => 2,
+            _ => 1,
+        };
+        Self {
+            code,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<ConfigError> for Failure {
+    fn from(e: ConfigError) -> Self {
+        Self {
+            code: 1,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<crate::journal::JournalError> for Failure {
+    fn from(e: crate::journal::JournalError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+/// Load configuration and playbooks and open the journal, as every command does.
+pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
+    let paths = Paths::discover();
+    let config_path = global
+        .config
+        .clone()
+        .or_else(|| paths.as_ref().map(Paths::config_file));
+    let config = match &config_path {
+        Some(p) => Config::load(p)?,
+        None => Config::default(),
+    };
+    let playbooks = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
+    let journal_path = journal_path(global, &config, paths.as_ref())?;
+    let journal = Journal::open(&journal_path, Arc::new(playbooks))?;
+    let author = global
+        .author
+        .clone()
+        .or_else(|| std::env::var("COCKPIT_USER").ok().filter(|s| !s.is_empty()))
+        .or(config.author.clone())
+        .unwrap_or_else(login_name);
+    let playbook = global
+        .playbook
+        .clone()
+        .or(config.playbook.clone())
+        .unwrap_or_else(|| "default".into());
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    Ok(Cockpit::new(journal, author, playbook, clock)?)
+}
+
+fn journal_path(
+    global: &Global,
+    config: &Config,
+    paths: Option<&Paths>,
+) -> Result<PathBuf, Failure> {
+    if let Some(p) = global.journal.clone().or(config.journal.clone()) {
+        return Ok(p);
+    }
+    let paths = paths.ok_or_else(|| {
+        Failure::usage("no home directory to keep the journal in; pass --journal PATH")
+    })?;
+    // The default location is ours to create; an explicit path's folder is not.
+    std::fs::create_dir_all(&paths.data_dir).map_err(|e| Failure {
+        code: 1,
+        message: format!("cannot create {}: {e}", paths.data_dir.display()),
+    })?;
+    Ok(paths.default_journal())
+}
+
+fn login_name() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Run one command; returns what to print on stdout.
+pub fn run(cli: Cli) -> Result<String, Failure> {
+    let global = cli.global;
+    let command = match cli.command {
+        Some(c) => c,
+        None => Command::Show,
+    };
+    if let Command::Playbook(cmd) = command {
+        return playbook_command(&global, cmd);
+    }
+    let mut cockpit = open_cockpit(&global)?;
+    let at = match &global.at {
+        Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
+        None => None,
+    };
+    match command {
+        Command::List => {
+            let incidents = cockpit.journal.incidents()?;
+            let books = cockpit.journal.playbooks().clone();
+            Ok(output::list(&incidents, &books, cockpit.now(), global.json))
+        }
+        Command::Show => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            Ok(output::show(&incident, &pb, cockpit.now(), global.json))
+        }
+        Command::Timeline { last } => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            let events = cockpit.journal.events(
+                id,
+                &TimelineQuery {
+                    after_seq: 0,
+                    last: last.unwrap_or(0),
+                },
+            )?;
+            Ok(output::timeline(&events, &incident, global.json))
+        }
+        Command::Verb(Verb::Declare {
+            title,
+            severity,
+            summary,
+            security,
+        }) => {
+            let event = cockpit.declare(
+                Intent::Declare {
+                    title,
+                    severity,
+                    summary,
+                    security,
+                    playbook: String::new(),
+                },
+                at,
+            )?;
+            Ok(output::declared(&event, global.json))
+        }
+        Command::Verb(verb) => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let intent = match verb {
+                Verb::Highlight { event } => {
+                    let found = cockpit.journal.find_event(id, &event)?;
+                    let e = found.ok_or_else(|| {
+                        Failure::from(AppError::from(RuleError::UnknownEvent(event)))
+                    })?;
+                    Intent::Highlight(e.id)
+                }
+                other => other.into_intent().expect("only highlight needs resolving"),
+            };
+            let event = cockpit.act(id, intent, at)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            Ok(output::recorded(&event, &incident, global.json))
+        }
+        Command::Playbook(_) => unreachable!("handled above"),
+    }
+}
+
+fn playbook_command(global: &Global, cmd: PlaybookCmd) -> Result<String, Failure> {
+    let paths = Paths::discover();
+    match cmd {
+        PlaybookCmd::Check { file } => {
+            let pb = crate::config::load_playbook_file(&file)?;
+            Ok(format!(
+                "{}: ok (playbook `{}`: {} severities, {} roles, {} states)\n",
+                file.display(),
+                pb.name,
+                pb.severities.len(),
+                pb.roles.len(),
+                pb.states.len()
+            ))
+        }
+        PlaybookCmd::List => {
+            let set = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
+            let mut out = String::new();
+            for pb in set.all() {
+                if global.json {
+                    out.push_str(&serde_json::json!({"name": pb.name, "title": pb.title, "sources": pb.sources}).to_string());
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("{:<16} {}\n", pb.name, pb.title));
+                }
+            }
+            Ok(out)
+        }
+        PlaybookCmd::Show { name } => {
+            let set = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
+            let pb = set.get(&name).ok_or_else(|| {
+                Failure::usage(format!(
+                    "unknown playbook `{name}`; installed: {}",
+                    set.names().collect::<Vec<_>>().join(", ")
+                ))
+            })?;
+            if global.json {
+                return Ok(serde_json::to_string_pretty(pb.as_ref()).unwrap_or_default() + "\n");
+            }
+            // The built-in text, comments and all, when it is a built-in.
+            let builtin = BUILTIN_PLAYBOOKS.iter().find_map(|(_, text)| {
+                Playbook::parse("", text)
+                    .ok()
+                    .filter(|p| p.name == name && p.title == pb.title)
+                    .map(|_| *text)
+            });
+            Ok(builtin
+                .map(str::to_string)
+                .unwrap_or_else(|| toml::to_string_pretty(pb.as_ref()).unwrap_or_default()))
+        }
+    }
+}

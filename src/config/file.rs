@@ -1,0 +1,110 @@
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::domain::playbook::PlaybookError;
+
+/// The user's `config.toml`. Every key is optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Playbook for new incidents (default: "default").
+    pub playbook: Option<String>,
+    /// Name written as the author of events (default: $COCKPIT_USER, then the login name).
+    pub author: Option<String>,
+    /// Journal file (default: the data dir's journal.sqlite).
+    pub journal: Option<PathBuf>,
+    /// Keymap: "default", "vim", or a path to a TOML file.
+    pub keymap: Option<String>,
+    /// IANA time zone for local times and out-of-hours rules (default: the system's).
+    pub timezone: Option<String>,
+    /// Sync endpoints (`[[endpoint]]` tables); read by the sync task.
+    #[serde(default, rename = "endpoint")]
+    pub endpoints: Vec<toml::Table>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}: {detail}", .path.display())]
+    Read { path: PathBuf, detail: String },
+    #[error("{}:{}: {key}: {message}", .path.display(), .line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()))]
+    Invalid {
+        path: PathBuf,
+        line: Option<usize>,
+        key: String,
+        message: String,
+    },
+    #[error(transparent)]
+    Playbook(#[from] PlaybookError),
+}
+
+impl Config {
+    /// Load `path`; a missing file is an empty configuration.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(ConfigError::Read {
+                path: path.into(),
+                detail: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let key = e
+                .span()
+                .and_then(|s| text.get(s))
+                .map(|s| {
+                    s.lines()
+                        .next()
+                        .unwrap_or("")
+                        .split('=')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string()
+                })
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| "document".into());
+            ConfigError::Invalid {
+                path: path.into(),
+                line,
+                key,
+                message: e.message().trim().to_string(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_is_empty_config() {
+        let c = Config::load(Path::new("/nonexistent/cockpit/config.toml")).unwrap();
+        assert!(c.playbook.is_none());
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let text = "playbook = \"default\"\nauthor = \"ann\"\ncolour = \"red\"\n";
+        let e = Config::parse(Path::new("/home/ann/.config/cockpit/config.toml"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/home/ann/.config/cockpit/config.toml:3: colour:"),
+            "{e}"
+        );
+        assert!(e.contains("unknown field"), "{e}");
+
+        let e = Config::parse(Path::new("c.toml"), "author = 7\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("c.toml:1: "), "{e}");
+    }
+}

@@ -1,0 +1,11 @@
+//! Configuration: built-in defaults, then the user's TOML file, then
+//! environment and command line (applied by the caller). Errors name the
+//! file, the line and the key.
+
+mod file;
+mod paths;
+mod playbooks;
+
+pub use file::{Config, ConfigError};
+pub use paths::Paths;
+pub use playbooks::{BUILTIN_PLAYBOOKS, load_playbook_file, load_playbooks};

@@ -1,0 +1,372 @@
+//! Events: the only thing the journal stores. Incident state is a fold over them
+//! (see `incident.rs`); nothing is updated in place, a correction is a new event.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::ids::{EventId, IncidentId};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    pub incident: IncidentId,
+    /// When it happened; the scribe may backdate it ("noticed at 23:50").
+    pub at: DateTime<Utc>,
+    /// When it was written.
+    pub recorded_at: DateTime<Utc>,
+    pub author: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    /// The journal's local sequence number; `None` until stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
+}
+
+impl Event {
+    pub fn new(
+        incident: IncidentId,
+        author: &str,
+        at: DateTime<Utc>,
+        recorded_at: DateTime<Utc>,
+        kind: EventKind,
+    ) -> Self {
+        Self {
+            id: EventId::new(),
+            incident,
+            at,
+            recorded_at,
+            author: author.to_string(),
+            kind,
+            seq: None,
+        }
+    }
+}
+
+/// Why an action changed state, and (for proposals) what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionUpdate {
+    /// The id of the `action_proposed` event.
+    pub action: EventId,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub what: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub risk: String,
+    /// How to undo it (000: "do no harm").
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub revert: String,
+}
+
+/// The shift-handoff briefing of seed 004 ("Shift Handoff").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Briefing {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hypotheses_open: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hypotheses_eliminated: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub last_customer_update: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub channels: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub people: String,
+}
+
+/// Direction of the service since the last check-in (001: "getting better or worse").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Better,
+    Same,
+    Worse,
+}
+
+/// The verdict on one mitigation at a check-in (001: "reviews the status of any
+/// mitigation or solution efforts ... put in place during the previous iteration").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MitigationReview {
+    pub action: EventId,
+    pub verdict: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckIn {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trend: Option<Trend>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<MitigationReview>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub next: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub owner: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub criticality: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// The timeline entry it was raised from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_event: Option<EventId>,
+}
+
+/// Every kind of event. Stored as a `kind` column plus a JSON `body`; the
+/// snake_case variant name is the kind (and what sync subscriptions name).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "body", rename_all = "snake_case")]
+pub enum EventKind {
+    Declared {
+        title: String,
+        severity: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        summary: String,
+        #[serde(default)]
+        security: bool,
+        playbook: String,
+    },
+    TitleChanged {
+        title: String,
+    },
+    SummaryChanged {
+        summary: String,
+    },
+    SeverityChanged {
+        severity: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    StateChanged {
+        state: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    ServiceStatusChanged {
+        status: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    RoleAssigned {
+        role: String,
+        person: String,
+    },
+    RoleEngaged {
+        role: String,
+        person: String,
+    },
+    RoleReleased {
+        role: String,
+        person: String,
+    },
+    RoleHandedOff {
+        role: String,
+        from: String,
+        to: String,
+        #[serde(default)]
+        briefing: Briefing,
+    },
+    Note {
+        text: String,
+        tag: String,
+        /// A private note never leaves the journal (no outbox rows).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        private: bool,
+    },
+    Highlighted {
+        event: EventId,
+    },
+    Amended {
+        event: EventId,
+        text: String,
+    },
+    ActionProposed(Proposal),
+    ActionApproved(ActionUpdate),
+    ActionRejected(ActionUpdate),
+    ActionInfoRequested(ActionUpdate),
+    ActionStarted(ActionUpdate),
+    ActionDone(ActionUpdate),
+    ActionFailed(ActionUpdate),
+    ActionReverted(ActionUpdate),
+    CheckInHeld(CheckIn),
+    CommsSent {
+        audience: String,
+        text: String,
+    },
+    LinkSet {
+        link: String,
+        url: String,
+    },
+    OutageStarted {},
+    OutageEnded {},
+    CloseRequested {},
+    ObjectionRaised {
+        reason: String,
+    },
+    ObjectionWithdrawn {
+        objection: EventId,
+    },
+    Closed {},
+    Reopened {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    FollowUpAdded(FollowUp),
+    NearMiss {
+        would_be_severity: String,
+    },
+    SecurityFlagged {
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        details: String,
+    },
+    ClockAcknowledged {
+        clock: String,
+    },
+    ClockSnoozed {
+        clock: String,
+        until: DateTime<Utc>,
+    },
+    /// A kind this build does not know (written by a newer cockpit). Kept and
+    /// shown, never folded, never written by this build.
+    #[serde(skip)]
+    Unrecognized {
+        kind: String,
+        body: serde_json::Value,
+    },
+}
+
+impl EventKind {
+    /// The kind's stored name, e.g. `action_approved`.
+    pub fn name(&self) -> String {
+        if let EventKind::Unrecognized { kind, .. } = self {
+            return kind.clone();
+        }
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(m)) => m
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .unwrap_or("unknown")
+                .to_string(),
+            _ => "unknown".to_string(),
+        }
+    }
+
+    /// Split into the stored `kind` and `body` columns.
+    pub fn to_columns(&self) -> Result<(String, String), serde_json::Error> {
+        let mut v = serde_json::to_value(self)?;
+        let obj = v
+            .as_object_mut()
+            .expect("adjacently tagged enum serialises to an object");
+        let kind = obj
+            .remove("kind")
+            .and_then(|k| k.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let body = obj
+            .remove("body")
+            .unwrap_or(serde_json::Value::Object(Default::default()));
+        Ok((kind, body.to_string()))
+    }
+
+    /// Rebuild from the stored columns; an unknown kind becomes `Unrecognized`.
+    pub fn from_columns(kind: &str, body: &str) -> Self {
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(body);
+        let Ok(body_value) = parsed else {
+            return EventKind::Unrecognized {
+                kind: kind.to_string(),
+                body: serde_json::Value::String(body.to_string()),
+            };
+        };
+        let wrapped = serde_json::json!({ "kind": kind, "body": body_value });
+        serde_json::from_value(wrapped).unwrap_or(EventKind::Unrecognized {
+            kind: kind.to_string(),
+            body: body_value,
+        })
+    }
+
+    /// The action an action-lifecycle event refers to.
+    pub fn action_update(&self) -> Option<&ActionUpdate> {
+        use EventKind::*;
+        match self {
+            ActionApproved(u)
+            | ActionRejected(u)
+            | ActionInfoRequested(u)
+            | ActionStarted(u)
+            | ActionDone(u)
+            | ActionFailed(u)
+            | ActionReverted(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_round_trip_every_shape() {
+        let kinds = vec![
+            EventKind::Declared {
+                title: "db down".into(),
+                severity: "SEV1".into(),
+                summary: String::new(),
+                security: false,
+                playbook: "default".into(),
+            },
+            EventKind::ActionProposed(Proposal {
+                what: "fail over".into(),
+                ..Default::default()
+            }),
+            EventKind::ActionApproved(ActionUpdate {
+                action: EventId::new(),
+                reason: String::new(),
+            }),
+            EventKind::OutageStarted {},
+            EventKind::CheckInHeld(CheckIn {
+                status: "same".into(),
+                trend: Some(Trend::Same),
+                reviews: vec![],
+                next: "wait".into(),
+            }),
+        ];
+        for k in kinds {
+            let (name, body) = k.to_columns().unwrap();
+            assert_eq!(name, k.name());
+            assert_eq!(EventKind::from_columns(&name, &body), k);
+        }
+    }
+
+    #[test]
+    fn kind_names_are_snake_case() {
+        assert_eq!(EventKind::OutageStarted {}.name(), "outage_started");
+        assert_eq!(
+            EventKind::CheckInHeld(CheckIn::default()).name(),
+            "check_in_held"
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_are_kept_not_lost() {
+        let k = EventKind::from_columns("from_the_future", r#"{"x":1}"#);
+        assert_eq!(
+            k,
+            EventKind::Unrecognized {
+                kind: "from_the_future".into(),
+                body: serde_json::json!({"x":1})
+            }
+        );
+        assert_eq!(k.name(), "from_the_future");
+        let bad = EventKind::from_columns("note", "not json");
+        assert!(matches!(bad, EventKind::Unrecognized { .. }));
+    }
+}

@@ -1,0 +1,935 @@
+//! The incident: a pure fold over its events. `apply` checks an event against
+//! the playbook's rules first and changes nothing when it refuses, so the journal
+//! can validate a new event on its cached state and roll back on refusal.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::event::{ActionUpdate, CheckIn, Event, EventKind, FollowUp, Proposal};
+use super::ids::{EventId, IncidentId};
+use super::playbook::{Phase, Playbook};
+use super::rules::RuleError;
+use super::time::human_duration;
+
+/// One person holding one role for a stretch of time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Holding {
+    pub role: String,
+    pub person: String,
+    pub assigned_at: DateTime<Utc>,
+    pub engaged_at: Option<DateTime<Utc>>,
+    pub released_at: Option<DateTime<Utc>>,
+    /// Set when the role was handed off rather than simply released.
+    pub handed_to: Option<String>,
+}
+
+impl Holding {
+    pub fn is_current(&self) -> bool {
+        self.released_at.is_none()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    Proposed,
+    InfoRequested,
+    Approved,
+    Rejected,
+    Started,
+    Done,
+    Failed,
+    Reverted,
+}
+
+impl ActionStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionStatus::Proposed => "proposed",
+            ActionStatus::InfoRequested => "waiting for info",
+            ActionStatus::Approved => "approved",
+            ActionStatus::Rejected => "rejected",
+            ActionStatus::Started => "in progress",
+            ActionStatus::Done => "done",
+            ActionStatus::Failed => "failed",
+            ActionStatus::Reverted => "reverted",
+        }
+    }
+
+    /// 001: active measures wait for the IC. These are the ones waiting.
+    pub fn awaits_decision(self) -> bool {
+        matches!(self, ActionStatus::Proposed | ActionStatus::InfoRequested)
+    }
+
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            ActionStatus::Rejected
+                | ActionStatus::Done
+                | ActionStatus::Failed
+                | ActionStatus::Reverted
+        )
+    }
+
+    fn may_become(self, to: ActionStatus) -> bool {
+        use ActionStatus::*;
+        match self {
+            Proposed => matches!(to, Approved | Rejected | InfoRequested),
+            InfoRequested => matches!(to, Approved | Rejected | InfoRequested),
+            Approved => matches!(to, Started | Done | Failed),
+            Started => matches!(to, Done | Failed),
+            Done | Failed => matches!(to, Reverted),
+            Rejected | Reverted => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActionStep {
+    pub status: ActionStatus,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}
+
+/// An active measure and its way through the approval queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Action {
+    pub id: EventId,
+    /// 1-based, in the order proposed: what people say ("approve #3").
+    pub number: usize,
+    pub proposal: Proposal,
+    pub proposed_by: String,
+    pub proposed_at: DateTime<Utc>,
+    pub status: ActionStatus,
+    pub history: Vec<ActionStep>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckInRecord {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub checkin: CheckIn,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpRecord {
+    pub id: EventId,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub item: FollowUp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Objection {
+    pub id: EventId,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+    pub withdrawn: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    pub value: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SecurityFlag {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub details: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClockMark {
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub snoozed_until: Option<DateTime<Utc>>,
+}
+
+/// An event the fold could not apply on replay (e.g. two cockpits approved the
+/// same action at once); kept visible rather than silently dropped.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Refused {
+    pub event: EventId,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: IncidentId,
+    pub declared: bool,
+    pub playbook: String,
+    pub title: String,
+    pub summary: String,
+    pub severity: String,
+    pub state: String,
+    pub service_status: Option<String>,
+    pub declared_at: DateTime<Utc>,
+    pub declared_by: String,
+    pub roster: Vec<Holding>,
+    pub actions: Vec<Action>,
+    pub checkins: Vec<CheckInRecord>,
+    pub links: BTreeMap<String, String>,
+    pub outage_start: Option<DateTime<Utc>>,
+    pub outage_end: Option<DateTime<Utc>>,
+    pub follow_ups: Vec<FollowUpRecord>,
+    pub security: Option<SecurityFlag>,
+    pub near_miss: Option<String>,
+    pub state_history: Vec<Span>,
+    pub severity_history: Vec<Span>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub close_requested: Option<Span>,
+    pub objections: Vec<Objection>,
+    pub highlights: BTreeSet<EventId>,
+    pub clocks: BTreeMap<String, ClockMark>,
+    pub last_comms_at: Option<DateTime<Utc>>,
+    pub notes: usize,
+    pub events: usize,
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub refused: Vec<Refused>,
+}
+
+impl Incident {
+    pub fn new(id: IncidentId) -> Self {
+        Self {
+            id,
+            declared: false,
+            playbook: String::new(),
+            title: String::new(),
+            summary: String::new(),
+            severity: String::new(),
+            state: String::new(),
+            service_status: None,
+            declared_at: DateTime::<Utc>::UNIX_EPOCH,
+            declared_by: String::new(),
+            roster: Vec::new(),
+            actions: Vec::new(),
+            checkins: Vec::new(),
+            links: BTreeMap::new(),
+            outage_start: None,
+            outage_end: None,
+            follow_ups: Vec::new(),
+            security: None,
+            near_miss: None,
+            state_history: Vec::new(),
+            severity_history: Vec::new(),
+            resolved_at: None,
+            closed_at: None,
+            close_requested: None,
+            objections: Vec::new(),
+            highlights: BTreeSet::new(),
+            clocks: BTreeMap::new(),
+            last_comms_at: None,
+            notes: 0,
+            events: 0,
+            last_event_at: None,
+            refused: Vec::new(),
+        }
+    }
+
+    /// Fold events in journal order. Events the rules refuse are recorded in
+    /// `refused`, not applied; events of unknown kinds are skipped.
+    pub fn replay<'a>(
+        id: IncidentId,
+        events: impl IntoIterator<Item = &'a Event>,
+        playbook: &Playbook,
+    ) -> Self {
+        let mut incident = Incident::new(id);
+        for e in events {
+            incident.replay_one(e, playbook);
+        }
+        incident
+    }
+
+    /// Apply one stored event during replay, recording a refusal instead of failing.
+    pub fn replay_one(&mut self, event: &Event, playbook: &Playbook) {
+        match self.apply(event, playbook) {
+            Ok(()) | Err(RuleError::Unrecognized(_)) => {}
+            Err(e) => self.refused.push(Refused {
+                event: event.id,
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    pub fn phase(&self, playbook: &Playbook) -> Phase {
+        playbook
+            .state(&self.state)
+            .map(|s| s.phase)
+            .unwrap_or_default()
+    }
+
+    pub fn is_open(&self, playbook: &Playbook) -> bool {
+        self.declared && self.phase(playbook) != Phase::Closed
+    }
+
+    /// People holding `role` now.
+    pub fn holders<'a>(&'a self, role: &'a str) -> impl Iterator<Item = &'a Holding> + 'a {
+        self.roster
+            .iter()
+            .filter(move |h| h.is_current() && h.role == role)
+    }
+
+    /// Roles `person` holds now.
+    pub fn roles_of<'a>(&'a self, person: &'a str) -> impl Iterator<Item = &'a Holding> + 'a {
+        self.roster
+            .iter()
+            .filter(move |h| h.is_current() && h.person == person)
+    }
+
+    /// Whoever holds the commanding role now.
+    pub fn commander<'a>(&'a self, playbook: &Playbook) -> Option<&'a Holding> {
+        let key = &playbook.commander().key;
+        self.roster
+            .iter()
+            .find(|h| h.is_current() && &h.role == key)
+    }
+
+    pub fn action(&self, id: EventId) -> Option<&Action> {
+        self.actions.iter().find(|a| a.id == id)
+    }
+
+    /// Find an action by `#3`, `3` or an id prefix.
+    pub fn find_action(&self, reference: &str) -> Result<&Action, RuleError> {
+        let r = reference.trim().trim_start_matches('#');
+        if let Ok(n) = r.parse::<usize>()
+            && let Some(a) = self.actions.iter().find(|a| a.number == n)
+        {
+            return Ok(a);
+        }
+        let mut hits = self.actions.iter().filter(|a| a.id.matches_prefix(r));
+        match (hits.next(), hits.next()) {
+            (Some(a), None) => Ok(a),
+            _ => Err(RuleError::UnknownAction(reference.to_string())),
+        }
+    }
+
+    pub fn standing_objections(&self) -> impl Iterator<Item = &Objection> {
+        self.objections.iter().filter(|o| !o.withdrawn)
+    }
+
+    /// Check `event` against the rules and, only if it passes, fold it in.
+    pub fn apply(&mut self, event: &Event, pb: &Playbook) -> Result<(), RuleError> {
+        self.check(event, pb)?;
+        self.fold(event, pb);
+        Ok(())
+    }
+
+    fn check(&self, event: &Event, pb: &Playbook) -> Result<(), RuleError> {
+        use EventKind::*;
+        let kind = &event.kind;
+        if let Unrecognized { kind, .. } = kind {
+            return Err(RuleError::Unrecognized(kind.clone()));
+        }
+        if let Declared {
+            title, severity, ..
+        } = kind
+        {
+            if self.declared {
+                return Err(RuleError::AlreadyDeclared);
+            }
+            non_empty(title, "the title")?;
+            return known_severity(pb, severity);
+        }
+        if !self.declared {
+            return Err(RuleError::NotDeclared);
+        }
+        let closed = self.phase(pb) == Phase::Closed;
+        let allowed_when_closed = matches!(
+            kind,
+            Note { .. }
+                | Highlighted { .. }
+                | Amended { .. }
+                | FollowUpAdded(_)
+                | LinkSet { .. }
+                | Reopened { .. }
+                | ClockAcknowledged { .. }
+                | ClockSnoozed { .. }
+        );
+        if closed && !allowed_when_closed {
+            return Err(RuleError::IncidentClosed);
+        }
+        match kind {
+            Declared { .. } | Unrecognized { .. } => unreachable!("handled above"),
+            TitleChanged { title } => non_empty(title, "the title"),
+            SummaryChanged { .. }
+            | Highlighted { .. }
+            | OutageStarted {}
+            | OutageEnded {}
+            | SecurityFlagged { .. } => Ok(()),
+            SeverityChanged { severity, .. } => known_severity(pb, severity),
+            NearMiss { would_be_severity } => known_severity(pb, would_be_severity),
+            StateChanged { state, .. } => self.check_state_change(pb, state),
+            ServiceStatusChanged { status, .. } => match pb.service_status(status) {
+                Some(_) => Ok(()),
+                None => Err(RuleError::UnknownServiceStatus {
+                    given: status.clone(),
+                    valid: pb
+                        .service_statuses
+                        .iter()
+                        .map(|s| s.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }),
+            },
+            RoleAssigned { role, person } => self.check_assign(pb, role, person),
+            RoleEngaged { role, person } => {
+                let role = known_role(pb, role)?;
+                if self.holders(&role).any(|h| &h.person == person) {
+                    Ok(())
+                } else {
+                    self.check_assign(pb, &role, person)
+                }
+            }
+            RoleReleased { role, person } => {
+                let role = known_role(pb, role)?;
+                self.check_holds(&role, person)
+            }
+            RoleHandedOff { role, from, to, .. } => {
+                let role = known_role(pb, role)?;
+                non_empty(to, "the person taking over")?;
+                self.check_holds(&role, from)?;
+                if from == to {
+                    return Err(RuleError::AlreadyHolding {
+                        role,
+                        person: to.clone(),
+                    });
+                }
+                self.check_combines(pb, &role, to, Some(from))
+            }
+            Note { text, tag, .. } => {
+                non_empty(text, "a note")?;
+                known_tag(pb, tag)
+            }
+            Amended { text, .. } => non_empty(text, "the correction"),
+            ActionProposed(p) => non_empty(&p.what, "what the action does"),
+            ActionApproved(u)
+            | ActionRejected(u)
+            | ActionInfoRequested(u)
+            | ActionStarted(u)
+            | ActionDone(u)
+            | ActionFailed(u)
+            | ActionReverted(u) => {
+                let to = action_target(kind).expect("action lifecycle kind");
+                self.check_action(u, to)
+            }
+            CheckInHeld(c) => non_empty(&c.status, "the status report"),
+            CommsSent { text, .. } => non_empty(text, "the message"),
+            LinkSet { link, url } => {
+                non_empty(url, "the link")?;
+                if pb.link_kinds.iter().any(|k| k.eq_ignore_ascii_case(link)) {
+                    Ok(())
+                } else {
+                    Err(RuleError::UnknownLinkKind {
+                        given: link.clone(),
+                        valid: pb.link_kinds.join(", "),
+                    })
+                }
+            }
+            CloseRequested {} => {
+                self.check_resolved(pb)?;
+                if self.close_requested.is_some() {
+                    Err(RuleError::CloseAlreadyRequested)
+                } else {
+                    Ok(())
+                }
+            }
+            ObjectionRaised { reason } => {
+                non_empty(reason, "the objection")?;
+                if self.close_requested.is_none() {
+                    Err(RuleError::CloseNotRequested)
+                } else {
+                    Ok(())
+                }
+            }
+            ObjectionWithdrawn { objection } => {
+                if self.standing_objections().any(|o| o.id == *objection) {
+                    Ok(())
+                } else {
+                    Err(RuleError::UnknownObjection(objection.short()))
+                }
+            }
+            Closed {} => self.check_close(pb, event.at),
+            Reopened { .. } => match self.phase(pb) {
+                Phase::Active => Err(RuleError::NotReopenable(
+                    pb.state_in_phase(Phase::Resolved).label.clone(),
+                )),
+                _ => Ok(()),
+            },
+            FollowUpAdded(f) => non_empty(&f.text, "the follow-up"),
+            ClockAcknowledged { clock } | ClockSnoozed { clock, .. } => {
+                non_empty(clock, "the clock name")
+            }
+        }
+    }
+
+    fn check_state_change(&self, pb: &Playbook, to: &str) -> Result<(), RuleError> {
+        let Some(target) = pb.state(to) else {
+            return Err(RuleError::UnknownState {
+                given: to.to_string(),
+                valid: pb
+                    .states
+                    .iter()
+                    .map(|s| s.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        if target.phase == Phase::Closed {
+            return Err(RuleError::CloseByState(target.key.clone()));
+        }
+        if target.key == self.state {
+            return Err(RuleError::SameState(target.key.clone()));
+        }
+        let current = pb.state(&self.state);
+        let allowed = current.map(|s| s.next.clone()).unwrap_or_default();
+        if allowed.iter().any(|k| *k == target.key) {
+            Ok(())
+        } else {
+            Err(RuleError::StateTransition {
+                from: self.state.clone(),
+                to: target.key.clone(),
+                allowed: or_none(&allowed.join(", ")),
+            })
+        }
+    }
+
+    fn check_assign(&self, pb: &Playbook, role: &str, person: &str) -> Result<(), RuleError> {
+        let role = known_role(pb, role)?;
+        non_empty(person, "the person")?;
+        if self.holders(&role).any(|h| h.person == person) {
+            return Err(RuleError::AlreadyHolding {
+                role,
+                person: person.to_string(),
+            });
+        }
+        let def = pb.role(&role).expect("known role");
+        let holder = self.holders(&role).next().map(|h| h.person.clone());
+        if def.single
+            && let Some(holder) = holder
+        {
+            return Err(RuleError::RoleTaken { role, holder });
+        }
+        self.check_combines(pb, &role, person, None)
+    }
+
+    /// A person may hold several roles only where the playbook says they combine.
+    fn check_combines(
+        &self,
+        pb: &Playbook,
+        role: &str,
+        person: &str,
+        leaving: Option<&str>,
+    ) -> Result<(), RuleError> {
+        let wanted = pb.role(role).expect("known role");
+        for held in self.roles_of(person) {
+            if Some(person) == leaving && held.role == role {
+                continue;
+            }
+            let other = pb.role(&held.role);
+            let ok = wanted.combines_with.iter().any(|k| *k == held.role)
+                || other.is_some_and(|o| o.combines_with.iter().any(|k| k == role));
+            if !ok {
+                return Err(RuleError::RolesDoNotCombine {
+                    person: person.to_string(),
+                    held: held.role.clone(),
+                    role: role.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_holds(&self, role: &str, person: &str) -> Result<(), RuleError> {
+        if self.holders(role).any(|h| h.person == person) {
+            Ok(())
+        } else {
+            Err(RuleError::NotHolding {
+                role: role.to_string(),
+                person: person.to_string(),
+            })
+        }
+    }
+
+    fn check_action(&self, update: &ActionUpdate, to: ActionStatus) -> Result<(), RuleError> {
+        let action = self
+            .action(update.action)
+            .ok_or_else(|| RuleError::UnknownAction(update.action.short()))?;
+        if action.status.may_become(to) {
+            Ok(())
+        } else {
+            Err(RuleError::ActionTransition {
+                number: action.number,
+                from: action.status.name().into(),
+                to: to.name().into(),
+            })
+        }
+    }
+
+    fn check_resolved(&self, pb: &Playbook) -> Result<(), RuleError> {
+        if self.phase(pb) == Phase::Resolved {
+            Ok(())
+        } else {
+            Err(RuleError::NotResolved {
+                resolved: pb.state_in_phase(Phase::Resolved).key.clone(),
+                state: self.state.clone(),
+            })
+        }
+    }
+
+    fn check_close(&self, pb: &Playbook, at: DateTime<Utc>) -> Result<(), RuleError> {
+        self.check_resolved(pb)?;
+        if self.close_requested.is_none() {
+            return Err(RuleError::CloseNotRequested);
+        }
+        let standing = self.standing_objections().count();
+        if standing > 0 {
+            return Err(RuleError::ObjectionsStand(standing));
+        }
+        // 001: "wait an additional 15 minutes before you disband the response team"
+        if let (Some(watch), Some(resolved)) = (pb.clocks.resolved_watch, self.resolved_at) {
+            let remaining = resolved + watch - at;
+            if remaining > chrono::Duration::zero() {
+                return Err(RuleError::WatchNotOver {
+                    remaining: human_duration(remaining),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Fold an event that passed `check`.
+    fn fold(&mut self, e: &Event, pb: &Playbook) {
+        use EventKind::*;
+        self.events += 1;
+        self.last_event_at = Some(self.last_event_at.map_or(e.at, |t| t.max(e.at)));
+        match &e.kind {
+            Declared {
+                title,
+                severity,
+                summary,
+                security,
+                playbook,
+            } => {
+                let sev = pb
+                    .severity(severity)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| severity.clone());
+                let state = pb.initial_state().key.clone();
+                self.declared = true;
+                self.title = title.clone();
+                self.summary = summary.clone();
+                self.playbook = playbook.clone();
+                self.declared_at = e.at;
+                self.declared_by = e.author.clone();
+                self.severity_history.push(Span {
+                    value: sev.clone(),
+                    at: e.at,
+                });
+                self.severity = sev;
+                self.state_history.push(Span {
+                    value: state.clone(),
+                    at: e.at,
+                });
+                self.state = state;
+                if *security {
+                    self.security = Some(SecurityFlag {
+                        at: e.at,
+                        by: e.author.clone(),
+                        details: String::new(),
+                    });
+                }
+            }
+            TitleChanged { title } => self.title = title.clone(),
+            SummaryChanged { summary } => self.summary = summary.clone(),
+            SeverityChanged { severity, .. } => {
+                let sev = pb
+                    .severity(severity)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_else(|| severity.clone());
+                self.severity_history.push(Span {
+                    value: sev.clone(),
+                    at: e.at,
+                });
+                self.severity = sev;
+            }
+            StateChanged { state, .. } => {
+                let target = pb.state(state).expect("checked");
+                self.set_state(&target.key, target.phase, e.at);
+            }
+            ServiceStatusChanged { status, .. } => {
+                self.service_status = pb.service_status(status).map(|s| s.key.clone());
+            }
+            RoleAssigned { role, person } => {
+                self.assign(&known_role(pb, role).expect("checked"), person, e.at, false)
+            }
+            RoleEngaged { role, person } => {
+                let role = known_role(pb, role).expect("checked");
+                match self
+                    .roster
+                    .iter_mut()
+                    .find(|h| h.is_current() && h.role == role && &h.person == person)
+                {
+                    Some(h) => {
+                        h.engaged_at.get_or_insert(e.at);
+                    }
+                    None => self.assign(&role, person, e.at, true),
+                }
+            }
+            RoleReleased { role, person } => {
+                let role = known_role(pb, role).expect("checked");
+                self.release(&role, person, e.at, None);
+            }
+            RoleHandedOff { role, from, to, .. } => {
+                let role = known_role(pb, role).expect("checked");
+                self.release(&role, from, e.at, Some(to.clone()));
+                self.assign(&role, to, e.at, true);
+            }
+            Note { .. } => {
+                self.notes += 1;
+                if pb.tag(note_tag(&e.kind)).is_some_and(|t| t.highlight) {
+                    self.highlights.insert(e.id);
+                }
+            }
+            Highlighted { event } => {
+                self.highlights.insert(*event);
+            }
+            Amended { .. } => {}
+            ActionProposed(p) => {
+                let number = self.actions.len() + 1;
+                self.actions.push(Action {
+                    id: e.id,
+                    number,
+                    proposal: p.clone(),
+                    proposed_by: e.author.clone(),
+                    proposed_at: e.at,
+                    status: ActionStatus::Proposed,
+                    history: vec![ActionStep {
+                        status: ActionStatus::Proposed,
+                        at: e.at,
+                        by: e.author.clone(),
+                        reason: String::new(),
+                    }],
+                });
+            }
+            ActionApproved(u)
+            | ActionRejected(u)
+            | ActionInfoRequested(u)
+            | ActionStarted(u)
+            | ActionDone(u)
+            | ActionFailed(u)
+            | ActionReverted(u) => {
+                let to = action_target(&e.kind).expect("action kind");
+                if let Some(a) = self.actions.iter_mut().find(|a| a.id == u.action) {
+                    a.status = to;
+                    a.history.push(ActionStep {
+                        status: to,
+                        at: e.at,
+                        by: e.author.clone(),
+                        reason: u.reason.clone(),
+                    });
+                }
+            }
+            CheckInHeld(c) => self.checkins.push(CheckInRecord {
+                id: e.id,
+                at: e.at,
+                by: e.author.clone(),
+                checkin: c.clone(),
+            }),
+            CommsSent { .. } => self.last_comms_at = Some(e.at),
+            LinkSet { link, url } => {
+                let kind = pb
+                    .link_kinds
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(link))
+                    .cloned()
+                    .unwrap_or_else(|| link.clone());
+                self.links.insert(kind, url.clone());
+            }
+            OutageStarted {} => self.outage_start = Some(e.at),
+            OutageEnded {} => self.outage_end = Some(e.at),
+            CloseRequested {} => {
+                self.close_requested = Some(Span {
+                    value: e.author.clone(),
+                    at: e.at,
+                });
+                self.objections.clear();
+            }
+            ObjectionRaised { reason } => self.objections.push(Objection {
+                id: e.id,
+                by: e.author.clone(),
+                at: e.at,
+                reason: reason.clone(),
+                withdrawn: false,
+            }),
+            ObjectionWithdrawn { objection } => {
+                if let Some(o) = self.objections.iter_mut().find(|o| o.id == *objection) {
+                    o.withdrawn = true;
+                }
+            }
+            Closed {} => {
+                let closed = pb.state_in_phase(Phase::Closed).key.clone();
+                self.set_state(&closed, Phase::Closed, e.at);
+            }
+            Reopened { .. } => {
+                let first = pb.initial_state().key.clone();
+                self.set_state(&first, Phase::Active, e.at);
+            }
+            FollowUpAdded(f) => self.follow_ups.push(FollowUpRecord {
+                id: e.id,
+                at: e.at,
+                by: e.author.clone(),
+                item: f.clone(),
+            }),
+            NearMiss { would_be_severity } => {
+                self.near_miss = pb.severity(would_be_severity).map(|s| s.name.clone());
+            }
+            SecurityFlagged { details } => {
+                self.security.get_or_insert(SecurityFlag {
+                    at: e.at,
+                    by: e.author.clone(),
+                    details: details.clone(),
+                });
+            }
+            ClockAcknowledged { clock } => {
+                self.clocks
+                    .entry(clock.clone())
+                    .or_default()
+                    .acknowledged_at = Some(e.at)
+            }
+            ClockSnoozed { clock, until } => {
+                self.clocks.entry(clock.clone()).or_default().snoozed_until = Some(*until)
+            }
+            Unrecognized { .. } => {}
+        }
+    }
+
+    fn set_state(&mut self, key: &str, phase: Phase, at: DateTime<Utc>) {
+        self.state = key.to_string();
+        self.state_history.push(Span {
+            value: key.to_string(),
+            at,
+        });
+        match phase {
+            Phase::Active => {
+                self.resolved_at = None;
+                self.closed_at = None;
+                self.close_requested = None;
+                self.objections.clear();
+            }
+            Phase::Resolved => {
+                self.resolved_at = Some(at);
+                self.closed_at = None;
+            }
+            Phase::Closed => self.closed_at = Some(at),
+        }
+    }
+
+    fn assign(&mut self, role: &str, person: &str, at: DateTime<Utc>, engaged: bool) {
+        self.roster.push(Holding {
+            role: role.to_string(),
+            person: person.to_string(),
+            assigned_at: at,
+            engaged_at: engaged.then_some(at),
+            released_at: None,
+            handed_to: None,
+        });
+    }
+
+    fn release(&mut self, role: &str, person: &str, at: DateTime<Utc>, handed_to: Option<String>) {
+        if let Some(h) = self
+            .roster
+            .iter_mut()
+            .find(|h| h.is_current() && h.role == role && h.person == person)
+        {
+            h.released_at = Some(at);
+            h.handed_to = handed_to;
+        }
+    }
+}
+
+fn note_tag(kind: &EventKind) -> &str {
+    match kind {
+        EventKind::Note { tag, .. } => tag,
+        _ => "",
+    }
+}
+
+fn action_target(kind: &EventKind) -> Option<ActionStatus> {
+    use EventKind::*;
+    Some(match kind {
+        ActionApproved(_) => ActionStatus::Approved,
+        ActionRejected(_) => ActionStatus::Rejected,
+        ActionInfoRequested(_) => ActionStatus::InfoRequested,
+        ActionStarted(_) => ActionStatus::Started,
+        ActionDone(_) => ActionStatus::Done,
+        ActionFailed(_) => ActionStatus::Failed,
+        ActionReverted(_) => ActionStatus::Reverted,
+        _ => return None,
+    })
+}
+
+fn non_empty(s: &str, what: &'static str) -> Result<(), RuleError> {
+    if s.trim().is_empty() {
+        Err(RuleError::Empty(what))
+    } else {
+        Ok(())
+    }
+}
+
+fn or_none(s: &str) -> String {
+    if s.is_empty() {
+        "nothing".into()
+    } else {
+        s.into()
+    }
+}
+
+fn known_severity(pb: &Playbook, given: &str) -> Result<(), RuleError> {
+    match pb.severity(given) {
+        Some(_) => Ok(()),
+        None => Err(RuleError::UnknownSeverity {
+            given: given.to_string(),
+            valid: pb.severity_names(),
+        }),
+    }
+}
+
+/// The playbook's spelling of a role key, or an error listing the valid ones.
+fn known_role(pb: &Playbook, given: &str) -> Result<String, RuleError> {
+    pb.role(given)
+        .map(|r| r.key.clone())
+        .ok_or_else(|| RuleError::UnknownRole {
+            given: given.to_string(),
+            valid: pb
+                .roles
+                .iter()
+                .map(|r| r.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+fn known_tag(pb: &Playbook, given: &str) -> Result<(), RuleError> {
+    match pb.tag(given) {
+        Some(_) => Ok(()),
+        None => Err(RuleError::UnknownTag {
+            given: given.to_string(),
+            valid: pb
+                .tags
+                .iter()
+                .map(|t| t.key.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+#[cfg(test)]
+#[path = "incident_tests.rs"]
+mod tests;

@@ -1,0 +1,15 @@
+//! The incident model: plain Rust, no IO, no async, no terminal.
+
+pub mod event;
+pub mod ids;
+pub mod incident;
+pub mod playbook;
+pub mod rules;
+pub mod sanitize;
+pub mod time;
+
+pub use event::{Event, EventKind};
+pub use ids::{EventId, IncidentId};
+pub use incident::Incident;
+pub use playbook::Playbook;
+pub use rules::RuleError;

@@ -1,0 +1,731 @@
+//! Playbooks: what differs between organisations (roles, severities, states,
+//! clock durations, checklists, message templates) is data, not code.
+//! Parsing is pure: the caller hands in the TOML text and a name for errors.
+
+use chrono::Duration;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Playbook {
+    pub name: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// Seed documents the rules come from, e.g. `["001"]`.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(rename = "severity")]
+    pub severities: Vec<Severity>,
+    #[serde(rename = "role")]
+    pub roles: Vec<Role>,
+    #[serde(rename = "state")]
+    pub states: Vec<State>,
+    #[serde(rename = "service_status")]
+    pub service_statuses: Vec<ServiceStatus>,
+    #[serde(rename = "tag")]
+    pub tags: Vec<Tag>,
+    /// The tag a note gets when none is given.
+    pub default_tag: String,
+    pub link_kinds: Vec<String>,
+    #[serde(default)]
+    pub clocks: ClockSettings,
+    #[serde(default)]
+    pub templates: BTreeMap<String, String>,
+    #[serde(default, rename = "checklist")]
+    pub checklists: Vec<Checklist>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Severity {
+    pub name: String,
+    pub description: String,
+    #[serde(default)]
+    pub example: String,
+    /// PagerDuty Events v2 severity this maps to: critical, error, warning, info.
+    #[serde(default = "default_paging")]
+    pub paging: String,
+}
+
+fn default_paging() -> String {
+    "error".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// An incident should not run without it: an empty one stands out.
+    #[serde(default)]
+    pub required: bool,
+    /// The role in command (exactly one per playbook): the header's "IC".
+    #[serde(default)]
+    pub commands: bool,
+    /// At most one person holds it at a time; changing hands is a handoff.
+    #[serde(default)]
+    pub single: bool,
+    /// Roles the same person may hold together (001: communicator folded into scribe).
+    #[serde(default)]
+    pub combines_with: Vec<String>,
+    /// Held for long, it wears people out: the role-fatigue clock watches it.
+    #[serde(default)]
+    pub fatigue: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    #[default]
+    Active,
+    Resolved,
+    Closed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct State {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub phase: Phase,
+    /// States reachable from this one.
+    #[serde(default)]
+    pub next: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceStatus {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tag {
+    pub key: String,
+    pub label: String,
+    /// Typing this prefix at the start of a note picks the tag (e.g. `m:`).
+    #[serde(default)]
+    pub prefix: String,
+    /// Notes with this tag are highlights of the timeline (001's scribe list).
+    #[serde(default)]
+    pub highlight: bool,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checklist {
+    pub key: String,
+    pub title: String,
+    #[serde(default)]
+    pub source: String,
+    pub steps: Vec<String>,
+}
+
+/// Every clock's duration. `None` means this playbook does not run that clock.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClockSettings {
+    #[serde(with = "opt_duration")]
+    pub checkin_min: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub checkin_max: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub resolved_watch: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub document_update: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub summary: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub client_update: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub ack_incident: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub ack_alert: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub first_responder: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub investigating_escalation: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub security_report: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub role_fatigue: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub handoff_disengage: Option<Duration>,
+    /// Out-of-hours window, local "HH:MM" times (002: 18:00-10:00).
+    pub out_of_hours_start: Option<String>,
+    pub out_of_hours_end: Option<String>,
+    #[serde(with = "opt_duration")]
+    pub out_of_hours_escalate: Option<Duration>,
+    #[serde(with = "opt_duration")]
+    pub out_of_hours_stop: Option<Duration>,
+    pub rca_business_days: Option<u32>,
+    pub pmr_business_days: Option<u32>,
+}
+
+impl Default for ClockSettings {
+    fn default() -> Self {
+        Self {
+            checkin_min: Some(Duration::minutes(15)),
+            checkin_max: Some(Duration::minutes(20)),
+            resolved_watch: Some(Duration::minutes(15)),
+            document_update: None,
+            summary: None,
+            client_update: None,
+            ack_incident: None,
+            ack_alert: None,
+            first_responder: None,
+            investigating_escalation: None,
+            security_report: None,
+            role_fatigue: None,
+            handoff_disengage: None,
+            out_of_hours_start: None,
+            out_of_hours_end: None,
+            out_of_hours_escalate: None,
+            out_of_hours_stop: None,
+            rca_business_days: None,
+            pmr_business_days: None,
+        }
+    }
+}
+
+/// Parse "90s", "15m", "2h", "1h30m", "5d" (and "0").
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    if s == "0" {
+        return Some(Duration::zero());
+    }
+    let mut total = Duration::zero();
+    let mut num = String::new();
+    let mut any = false;
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: i64 = num.parse().ok()?;
+        num.clear();
+        total += match c {
+            's' => Duration::seconds(n),
+            'm' => Duration::minutes(n),
+            'h' => Duration::hours(n),
+            'd' => Duration::days(n),
+            _ => return None,
+        };
+        any = true;
+    }
+    (num.is_empty() && any).then_some(total)
+}
+
+/// The inverse of `parse_duration`, for `playbook show` and serialisation.
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.num_seconds();
+    if secs == 0 {
+        return "0".into();
+    }
+    let mut out = String::new();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+mod opt_duration {
+    use super::*;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&format_duration(*d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_duration(&s).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{s}` is not a duration (use e.g. \"90s\", \"15m\", \"2h\", \"1h30m\")"
+            ))
+        })
+    }
+}
+
+/// A playbook that could not be used, with where the mistake is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct PlaybookError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for PlaybookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}: {}", self.file, l, self.key, self.message),
+            None => write!(f, "{}: {}: {}", self.file, self.key, self.message),
+        }
+    }
+}
+
+impl Playbook {
+    /// Parse and check a playbook. `file` only names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Self, PlaybookError> {
+        let pb: Playbook = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+        pb.check(file, text)?;
+        Ok(pb)
+    }
+
+    fn check(&self, file: &str, text: &str) -> Result<(), PlaybookError> {
+        let err = |table: &str, index: Option<usize>, key: &str, message: String| {
+            let path = match index {
+                Some(i) => format!("{table}[{i}].{key}"),
+                None if table.is_empty() => key.to_string(),
+                None => format!("{table}.{key}"),
+            };
+            PlaybookError {
+                file: file.into(),
+                line: locate(text, table, index, key),
+                key: path,
+                message,
+            }
+        };
+        unique(
+            &self
+                .severities
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|(i, d)| {
+            err(
+                "severity",
+                Some(i),
+                "name",
+                format!("`{d}` is defined twice"),
+            )
+        })?;
+        unique(
+            &self
+                .roles
+                .iter()
+                .map(|r| r.key.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|(i, d)| err("role", Some(i), "key", format!("`{d}` is defined twice")))?;
+        unique(
+            &self
+                .states
+                .iter()
+                .map(|s| s.key.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .map_err(|(i, d)| err("state", Some(i), "key", format!("`{d}` is defined twice")))?;
+        unique(&self.tags.iter().map(|t| t.key.as_str()).collect::<Vec<_>>())
+            .map_err(|(i, d)| err("tag", Some(i), "key", format!("`{d}` is defined twice")))?;
+        if self.severities.is_empty() {
+            return Err(err(
+                "",
+                None,
+                "severity",
+                "a playbook needs at least one severity".into(),
+            ));
+        }
+        for (i, s) in self.severities.iter().enumerate() {
+            if !["critical", "error", "warning", "info"].contains(&s.paging.as_str()) {
+                return Err(err(
+                    "severity",
+                    Some(i),
+                    "paging",
+                    format!(
+                        "`{}` is not one of critical, error, warning, info",
+                        s.paging
+                    ),
+                ));
+            }
+        }
+        let commanders = self.roles.iter().filter(|r| r.commands).count();
+        if commanders != 1 {
+            return Err(err(
+                "",
+                None,
+                "role",
+                format!("exactly one role needs `commands = true`; found {commanders}"),
+            ));
+        }
+        let role_keys: HashSet<&str> = self.roles.iter().map(|r| r.key.as_str()).collect();
+        for (i, r) in self.roles.iter().enumerate() {
+            if let Some(bad) = r
+                .combines_with
+                .iter()
+                .find(|k| !role_keys.contains(k.as_str()))
+            {
+                return Err(err(
+                    "role",
+                    Some(i),
+                    "combines_with",
+                    format!("no role `{bad}`"),
+                ));
+            }
+        }
+        let state_keys: HashSet<&str> = self.states.iter().map(|s| s.key.as_str()).collect();
+        match self.states.first() {
+            Some(s) if s.phase == Phase::Active => {}
+            _ => {
+                return Err(err(
+                    "",
+                    None,
+                    "state",
+                    "the first state must be an active one (where a new incident starts)".into(),
+                ));
+            }
+        }
+        for phase in [Phase::Resolved, Phase::Closed] {
+            let n = self.states.iter().filter(|s| s.phase == phase).count();
+            if n != 1 {
+                return Err(err(
+                    "",
+                    None,
+                    "state",
+                    format!(
+                        "exactly one state needs `phase = \"{}\"`; found {n}",
+                        phase_name(phase)
+                    ),
+                ));
+            }
+        }
+        for (i, s) in self.states.iter().enumerate() {
+            if let Some(bad) = s.next.iter().find(|k| !state_keys.contains(k.as_str())) {
+                return Err(err("state", Some(i), "next", format!("no state `{bad}`")));
+            }
+        }
+        if self.service_statuses.is_empty() {
+            return Err(err(
+                "",
+                None,
+                "service_status",
+                "a playbook needs at least one service status".into(),
+            ));
+        }
+        if !self.tags.iter().any(|t| t.key == self.default_tag) {
+            return Err(err(
+                "",
+                None,
+                "default_tag",
+                format!("no tag `{}`", self.default_tag),
+            ));
+        }
+        if let (Some(min), Some(max)) = (self.clocks.checkin_min, self.clocks.checkin_max)
+            && min > max
+        {
+            return Err(err(
+                "clocks",
+                None,
+                "checkin_min",
+                "is longer than checkin_max".into(),
+            ));
+        }
+        for key in ["out_of_hours_start", "out_of_hours_end"] {
+            let v = if key.ends_with("start") {
+                &self.clocks.out_of_hours_start
+            } else {
+                &self.clocks.out_of_hours_end
+            };
+            if let Some(v) = v
+                && chrono::NaiveTime::parse_from_str(v, "%H:%M").is_err()
+            {
+                return Err(err(
+                    "clocks",
+                    None,
+                    key,
+                    format!("`{v}` is not a time of day like \"18:00\""),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn severity(&self, name: &str) -> Option<&Severity> {
+        self.severities
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn role(&self, key: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.key.eq_ignore_ascii_case(key))
+    }
+
+    pub fn state(&self, key: &str) -> Option<&State> {
+        self.states.iter().find(|s| s.key.eq_ignore_ascii_case(key))
+    }
+
+    pub fn service_status(&self, key: &str) -> Option<&ServiceStatus> {
+        self.service_statuses
+            .iter()
+            .find(|s| s.key.eq_ignore_ascii_case(key))
+    }
+
+    pub fn tag(&self, key: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.key.eq_ignore_ascii_case(key))
+    }
+
+    pub fn commander(&self) -> &Role {
+        self.roles
+            .iter()
+            .find(|r| r.commands)
+            .expect("checked at parse: exactly one commanding role")
+    }
+
+    pub fn initial_state(&self) -> &State {
+        &self.states[0]
+    }
+
+    pub fn state_in_phase(&self, phase: Phase) -> &State {
+        self.states
+            .iter()
+            .find(|s| s.phase == phase)
+            .expect("checked at parse: one resolved and one closed state")
+    }
+
+    pub fn severity_names(&self) -> String {
+        self.severities
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+pub fn phase_name(p: Phase) -> &'static str {
+    match p {
+        Phase::Active => "active",
+        Phase::Resolved => "resolved",
+        Phase::Closed => "closed",
+    }
+}
+
+fn unique<'a>(keys: &[&'a str]) -> Result<(), (usize, &'a str)> {
+    let mut seen = HashSet::new();
+    for (i, k) in keys.iter().enumerate() {
+        if !seen.insert(k.to_ascii_lowercase()) {
+            return Err((i, k));
+        }
+    }
+    Ok(())
+}
+
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PlaybookError {
+    let (line, key) = match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            let snippet = text
+                .get(span.clone())
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            (Some(line), snippet)
+        }
+        None => (None, String::new()),
+    };
+    let key = key.split('=').next().unwrap_or("").trim().to_string();
+    PlaybookError {
+        file: file.into(),
+        line,
+        key: if key.is_empty() {
+            "document".into()
+        } else {
+            key
+        },
+        message: e.message().trim().to_string(),
+    }
+}
+
+/// Find the line of `key` inside the `index`th `[[table]]` (or `[table]`, or the
+/// top level when `table` is empty), for errors found after parsing.
+fn locate(text: &str, table: &str, index: Option<usize>, key: &str) -> Option<usize> {
+    let mut seen: Option<usize> = None;
+    let mut inside = table.is_empty();
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            let name = t.trim_matches(|c| c == '[' || c == ']').trim();
+            inside = false;
+            if name == table {
+                let i = seen.map_or(0, |s| s + 1);
+                seen = Some(i);
+                inside = index.is_none_or(|want| want == i);
+            }
+            continue;
+        }
+        if inside {
+            let k = t.split('=').next().unwrap_or("").trim();
+            if k == key {
+                return Some(n + 1);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub const DEFAULT: &str = include_str!("../../assets/playbooks/default.toml");
+
+    #[test]
+    fn default_playbook_parses() {
+        let pb = Playbook::parse("default.toml", DEFAULT).unwrap();
+        assert_eq!(pb.name, "default");
+        assert_eq!(pb.commander().key, "ic");
+        assert_eq!(pb.clocks.checkin_min, Some(Duration::minutes(15)));
+        assert_eq!(pb.initial_state().key, "investigating");
+    }
+
+    #[test]
+    fn durations_parse_and_print() {
+        assert_eq!(parse_duration("15m"), Some(Duration::minutes(15)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::minutes(90)));
+        assert_eq!(parse_duration("90s"), Some(Duration::seconds(90)));
+        assert_eq!(parse_duration("2d"), Some(Duration::days(2)));
+        assert_eq!(parse_duration("0"), Some(Duration::zero()));
+        assert_eq!(parse_duration("15"), None);
+        assert_eq!(parse_duration("m"), None);
+        assert_eq!(parse_duration("1x"), None);
+        assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
+    }
+
+    #[test]
+    fn syntax_errors_name_file_line_and_key() {
+        let broken = DEFAULT.replacen("checkin_min = \"15m\"", "checkin_min = \"fifteen\"", 1);
+        let e = Playbook::parse("pb.toml", &broken).unwrap_err();
+        let line = DEFAULT
+            .lines()
+            .position(|l| l.starts_with("checkin_min"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, Some(line), "{e}");
+        assert!(
+            e.to_string().starts_with(&format!("pb.toml:{line}:")),
+            "{e}"
+        );
+        assert!(e.message.contains("not a duration"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_their_line() {
+        let broken = DEFAULT.replacen("default_tag =", "colour = \"red\"\ndefault_tag =", 1);
+        let e = Playbook::parse("pb.toml", &broken).unwrap_err();
+        assert_eq!(e.key, "colour");
+        assert!(e.message.contains("unknown field"), "{e}");
+        let line = broken
+            .lines()
+            .position(|l| l.starts_with("colour"))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, Some(line));
+    }
+
+    #[test]
+    fn semantic_errors_point_at_the_key() {
+        let broken = DEFAULT.replacen("next = [\"identified\"", "next = [\"nowhere\"", 1);
+        let e = Playbook::parse("pb.toml", &broken).unwrap_err();
+        assert!(e.key.starts_with("state[0].next"), "{e}");
+        let line = broken
+            .lines()
+            .position(|l| l.contains("\"nowhere\""))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, Some(line), "{e}");
+
+        let two_commanders = DEFAULT
+            .replacen("commands = true", "commands = true", 1)
+            .replace("key = \"deputy\"", "key = \"deputy\"\ncommands = true");
+        let e = Playbook::parse("pb.toml", &two_commanders).unwrap_err();
+        assert!(e.message.contains("exactly one role"), "{e}");
+
+        let bad_tag = DEFAULT.replacen("default_tag = \"note\"", "default_tag = \"nope\"", 1);
+        assert!(
+            Playbook::parse("pb.toml", &bad_tag)
+                .unwrap_err()
+                .message
+                .contains("no tag `nope`")
+        );
+    }
+
+    #[test]
+    fn lookups_ignore_case() {
+        let pb = Playbook::parse("default.toml", DEFAULT).unwrap();
+        assert_eq!(pb.severity("sev1").unwrap().name, "SEV1");
+        assert!(pb.role("IC").is_some());
+        assert!(pb.tag("Mitigation").is_some());
+    }
+}
+
+/// The playbooks a cockpit knows, by name, each with a fingerprint of its
+/// content (fold snapshots made under another version of a playbook are ignored).
+#[derive(Debug, Default, Clone)]
+pub struct PlaybookSet {
+    books: BTreeMap<String, (std::sync::Arc<Playbook>, String)>,
+}
+
+impl PlaybookSet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add or replace (a user's playbook of the same name wins over a built-in one).
+    pub fn insert(&mut self, pb: Playbook) {
+        let fp = fingerprint(&pb);
+        self.books
+            .insert(pb.name.clone(), (std::sync::Arc::new(pb), fp));
+    }
+
+    pub fn get(&self, name: &str) -> Option<std::sync::Arc<Playbook>> {
+        self.books.get(name).map(|(pb, _)| pb.clone())
+    }
+
+    pub fn fingerprint(&self, name: &str) -> Option<String> {
+        self.books.get(name).map(|(_, fp)| fp.clone())
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.books.keys().map(String::as_str)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Playbook> {
+        self.books.values().map(|(pb, _)| pb.as_ref())
+    }
+}
+
+/// A short hash of a playbook's content.
+pub fn fingerprint(pb: &Playbook) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_string(pb).unwrap_or_default();
+    let digest = Sha256::digest(json.as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,75 @@
+//! The playbook's rules, as the fold enforces them. Each is one line a user can act on.
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("the incident has not been declared")]
+    NotDeclared,
+    #[error("the incident is already declared")]
+    AlreadyDeclared,
+    #[error("the incident is closed; reopen it first")]
+    IncidentClosed,
+    #[error("unknown severity `{given}`; valid: {valid}")]
+    UnknownSeverity { given: String, valid: String },
+    #[error("unknown state `{given}`; valid: {valid}")]
+    UnknownState { given: String, valid: String },
+    #[error("unknown service status `{given}`; valid: {valid}")]
+    UnknownServiceStatus { given: String, valid: String },
+    #[error("unknown role `{given}`; valid: {valid}")]
+    UnknownRole { given: String, valid: String },
+    #[error("unknown tag `{given}`; valid: {valid}")]
+    UnknownTag { given: String, valid: String },
+    #[error("unknown link kind `{given}`; valid: {valid}")]
+    UnknownLinkKind { given: String, valid: String },
+    #[error("cannot go from {from} to {to}; from {from} the playbook allows: {allowed}")]
+    StateTransition {
+        from: String,
+        to: String,
+        allowed: String,
+    },
+    #[error("the incident is already {0}")]
+    SameState(String),
+    #[error("{0} is reached by closing: use `cockpit close request`, then `cockpit close confirm`")]
+    CloseByState(String),
+    #[error("{person} does not hold {role}")]
+    NotHolding { role: String, person: String },
+    #[error("{person} already holds {role}")]
+    AlreadyHolding { role: String, person: String },
+    #[error("{role} is held by {holder}; hand it off instead")]
+    RoleTaken { role: String, holder: String },
+    #[error("{person} already holds {held}, which does not combine with {role}")]
+    RolesDoNotCombine {
+        person: String,
+        held: String,
+        role: String,
+    },
+    #[error("no action `{0}`")]
+    UnknownAction(String),
+    #[error("action #{number} is {from}; it cannot become {to}")]
+    ActionTransition {
+        number: usize,
+        from: String,
+        to: String,
+    },
+    #[error("no event `{0}` in this incident")]
+    UnknownEvent(String),
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    #[error("nobody has asked to close; use `cockpit close request` first")]
+    CloseNotRequested,
+    #[error("a close request is already open")]
+    CloseAlreadyRequested,
+    #[error("{0} objection(s) to closing still stand")]
+    ObjectionsStand(usize),
+    #[error("no standing objection `{0}`")]
+    UnknownObjection(String),
+    #[error("the incident must be {resolved} before it is closed (it is {state})")]
+    NotResolved { resolved: String, state: String },
+    #[error(
+        "watch the service {remaining} more before closing (001: wait 15 minutes after resolution)"
+    )]
+    WatchNotOver { remaining: String },
+    #[error("only a {0} or closed incident can be reopened")]
+    NotReopenable(String),
+    #[error("this build does not know events of kind `{0}`")]
+    Unrecognized(String),
+}

@@ -1,0 +1,40 @@
+use std::path::PathBuf;
+
+use crate::domain::RuleError;
+
+/// Everything that can go wrong with the journal file. Every variant that
+/// refuses a file says so: a refused file is never written.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("{} is not a cockpit journal (not an SQLite database); it was left untouched", .path.display())]
+    NotAJournal { path: PathBuf },
+    #[error("{} is an SQLite database of another program; it was left untouched", .path.display())]
+    ForeignDatabase { path: PathBuf },
+    #[error("{} has journal schema v{found}, newer than this cockpit understands (v{supported}); upgrade cockpit. The file was left untouched", .path.display())]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error("{} is corrupt ({detail}); it was left untouched", .path.display())]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("directory {} does not exist", .dir.display())]
+    MissingDirectory { dir: PathBuf },
+    #[error("cannot write the journal in {}: {detail}", .dir.display())]
+    NotWritable { dir: PathBuf, detail: String },
+    #[error("{} is a directory, not a journal file", .path.display())]
+    IsDirectory { path: PathBuf },
+    #[error("incident {incident} uses playbook `{playbook}`, which is not installed")]
+    UnknownPlaybook { incident: String, playbook: String },
+    #[error("no incident matches `{0}`")]
+    NoSuchIncident(String),
+    #[error("`{given}` matches several incidents: {matches}")]
+    AmbiguousIncident { given: String, matches: String },
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    #[error("journal {}: {source}", .path.display())]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}

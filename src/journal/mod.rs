@@ -1,0 +1,15 @@
+//! The journal: one SQLite file (WAL) of append-only events for every incident.
+//!
+//! Writes are durable before they return (synchronous=FULL) and are checked
+//! against the incident's rules inside the same `BEGIN IMMEDIATE` transaction
+//! that writes them, so several processes appending at once neither lose a
+//! write nor see `database is locked` (MEASURED.md: deferred transactions
+//! failed hundreds of times; immediate ones with a busy timeout never did).
+
+mod error;
+mod schema;
+mod store;
+
+pub use error::JournalError;
+pub use schema::{APPLICATION_ID, latest_version};
+pub use store::{Journal, TimelineQuery};

@@ -1,0 +1,545 @@
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::JournalError;
+use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
+use crate::domain::playbook::PlaybookSet;
+use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
+
+/// Bump when the fold changes meaning: older snapshots are then ignored.
+const FOLD_VERSION: i64 = 1;
+/// A catch-up that folds more events than this leaves a snapshot behind.
+const SNAPSHOT_AFTER: usize = 10_000;
+/// How long a writer waits for another process's transaction.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
+
+struct Cached {
+    incident: Incident,
+    last_seq: i64,
+}
+
+/// Which events of an incident to read, for the timeline and the CLI.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineQuery {
+    /// Only events with a larger sequence number.
+    pub after_seq: i64,
+    /// At most this many, the newest ones (0: all).
+    pub last: usize,
+}
+
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+    playbooks: Arc<PlaybookSet>,
+    cache: HashMap<IncidentId, Cached>,
+}
+
+impl Journal {
+    /// Open (creating if absent) the journal at `path`. A file that is not a
+    /// cockpit journal, is corrupt, or has a newer schema is refused untouched.
+    pub fn open(path: &Path, playbooks: Arc<PlaybookSet>) -> Result<Self, JournalError> {
+        let path = path.to_path_buf();
+        check_file(&path)?;
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(&path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| sql(&path, e))?;
+        check_identity(&conn, &path)?;
+        // Only now, with the file known to be ours (or new), do we write to it.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| open_error(&path, e))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| sql(&path, e))?;
+        let mut journal = Self {
+            conn,
+            path,
+            playbooks,
+            cache: HashMap::new(),
+        };
+        journal.migrate()?;
+        Ok(journal)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn playbooks(&self) -> &Arc<PlaybookSet> {
+        &self.playbooks
+    }
+
+    fn migrate(&mut self) -> Result<(), JournalError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| open_error(&path, e))?;
+        let version: i64 = tx
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| sql(&path, e))?;
+        if version > latest_version() {
+            return Err(JournalError::NewerSchema {
+                path,
+                found: version,
+                supported: latest_version(),
+            });
+        }
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(migration).map_err(|e| sql(&path, e))?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)
+                .map_err(|e| sql(&path, e))?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(|e| sql(&path, e))?;
+        tx.commit().map_err(|e| sql(&path, e))
+    }
+
+    /// Check `event` against its incident's rules and write it durably.
+    /// Returns the event with its sequence number once it is committed.
+    pub fn append(&mut self, mut event: Event) -> Result<Event, JournalError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql(&path, e))?;
+        let mut cached = match self.cache.remove(&event.incident) {
+            Some(c) => c,
+            None => load_cached(&tx, &path, &self.playbooks, event.incident)?,
+        };
+        let playbook = if cached.incident.declared {
+            playbook_for(&self.playbooks, &cached.incident, None)?
+        } else {
+            let first = first_event(&tx, &path, event.incident)?;
+            playbook_for(
+                &self.playbooks,
+                &cached.incident,
+                Some(first.as_ref().unwrap_or(&event)),
+            )?
+        };
+        catch_up(&tx, &path, &mut cached, &playbook)?;
+        let checked = cached.incident.apply(&event, &playbook);
+        if let Err(e) = checked {
+            self.cache.insert(event.incident, cached);
+            return Err(e.into());
+        }
+        // From here on the cache is ahead of the file until the commit: any
+        // failure drops the cache entry so it is rebuilt from disk.
+        let (kind, body) = event.kind.to_columns().expect("events serialise");
+        let seq = {
+            let mut insert = tx
+                .prepare_cached("INSERT INTO events (id, incident, at, recorded_at, author, kind, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .map_err(|e| sql(&path, e))?;
+            insert
+                .execute(params![
+                    event.id.to_string(),
+                    event.incident.to_string(),
+                    ts(event.at),
+                    ts(event.recorded_at),
+                    event.author,
+                    kind,
+                    body
+                ])
+                .map_err(|e| sql(&path, e))?;
+            tx.last_insert_rowid()
+        };
+        if matches!(event.kind, EventKind::Declared { .. }) {
+            tx.execute(
+                "INSERT INTO incidents (id, declared_seq) VALUES (?1, ?2)",
+                params![event.incident.to_string(), seq],
+            )
+            .map_err(|e| sql(&path, e))?;
+        }
+        tx.commit().map_err(|e| sql(&path, e))?;
+        cached.last_seq = seq;
+        event.seq = Some(seq);
+        self.cache.insert(event.incident, cached);
+        Ok(event)
+    }
+
+    /// The incident's current state, caught up with every process's writes.
+    pub fn incident(&mut self, id: IncidentId) -> Result<&Incident, JournalError> {
+        let path = self.path.clone();
+        let (mut cached, first) = match self.cache.remove(&id) {
+            Some(c) => (c, None),
+            None => {
+                let first = first_event(&self.conn, &path, id)?
+                    .ok_or_else(|| JournalError::NoSuchIncident(id.short()))?;
+                (
+                    load_cached(&self.conn, &path, &self.playbooks, id)?,
+                    Some(first),
+                )
+            }
+        };
+        let playbook = playbook_for(&self.playbooks, &cached.incident, first.as_ref())?;
+        let folded = catch_up(&self.conn, &path, &mut cached, &playbook)?;
+        if folded > SNAPSHOT_AFTER {
+            // Best effort: a failed snapshot costs only time on the next open.
+            let _ = save_snapshot(&self.conn, &cached, &playbook);
+        }
+        Ok(&self.cache.entry(id).or_insert(cached).incident)
+    }
+
+    /// The playbook an incident runs under.
+    pub fn playbook_of(&mut self, id: IncidentId) -> Result<Arc<Playbook>, JournalError> {
+        let name = self.incident(id)?.playbook.clone();
+        self.playbooks
+            .get(&name)
+            .ok_or_else(|| JournalError::UnknownPlaybook {
+                incident: id.short(),
+                playbook: name,
+            })
+    }
+
+    /// Every incident, in the order declared.
+    pub fn incident_ids(&self) -> Result<Vec<IncidentId>, JournalError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM incidents ORDER BY declared_seq")
+            .map_err(|e| sql(&self.path, e))?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| sql(&self.path, e))?
+            .filter_map(|r| r.ok().and_then(|s| IncidentId::parse(&s)))
+            .collect();
+        Ok(ids)
+    }
+
+    /// Every incident's current state.
+    pub fn incidents(&mut self) -> Result<Vec<Incident>, JournalError> {
+        let mut out = Vec::new();
+        for id in self.incident_ids()? {
+            out.push(self.incident(id)?.clone());
+        }
+        Ok(out)
+    }
+
+    /// Find an incident by a unique prefix of its id.
+    pub fn resolve_incident(&self, prefix: &str) -> Result<IncidentId, JournalError> {
+        let ids = self.incident_ids()?;
+        let hits: Vec<_> = ids
+            .into_iter()
+            .filter(|id| id.matches_prefix(prefix))
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(JournalError::NoSuchIncident(prefix.to_string())),
+            many => Err(JournalError::AmbiguousIncident {
+                given: prefix.to_string(),
+                matches: many
+                    .iter()
+                    .map(|i| i.short())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// Events of an incident in journal order.
+    pub fn events(
+        &self,
+        incident: IncidentId,
+        query: &TimelineQuery,
+    ) -> Result<Vec<Event>, JournalError> {
+        let path = &self.path;
+        let mut events = if query.last > 0 {
+            let sql_text = format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE incident = ?1 AND seq > ?2 ORDER BY seq DESC LIMIT ?3"
+            );
+            let mut stmt = self
+                .conn
+                .prepare_cached(&sql_text)
+                .map_err(|e| sql(path, e))?;
+            let rows = stmt
+                .query_map(
+                    params![incident.to_string(), query.after_seq, query.last as i64],
+                    row_to_event,
+                )
+                .map_err(|e| sql(path, e))?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| sql(path, e))?
+        } else {
+            let sql_text = format!(
+                "SELECT {EVENT_COLUMNS} FROM events WHERE incident = ?1 AND seq > ?2 ORDER BY seq"
+            );
+            let mut stmt = self
+                .conn
+                .prepare_cached(&sql_text)
+                .map_err(|e| sql(path, e))?;
+            let rows = stmt
+                .query_map(params![incident.to_string(), query.after_seq], row_to_event)
+                .map_err(|e| sql(path, e))?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(|e| sql(path, e))?
+        };
+        if query.last > 0 {
+            events.reverse();
+        }
+        Ok(events)
+    }
+
+    /// One event by id (or unique id prefix) within an incident.
+    pub fn find_event(
+        &self,
+        incident: IncidentId,
+        prefix: &str,
+    ) -> Result<Option<Event>, JournalError> {
+        let p: String = prefix
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if p.is_empty() {
+            return Ok(None);
+        }
+        let all = self.events(incident, &TimelineQuery::default())?;
+        let mut hits = all.into_iter().filter(|e| e.id.matches_prefix(&p));
+        Ok(match (hits.next(), hits.next()) {
+            (Some(e), None) => Some(e),
+            _ => None,
+        })
+    }
+
+    /// Changes whenever any connection (any process) commits to the file:
+    /// a cheap way to notice another process's writes.
+    pub fn data_version(&self) -> Result<i64, JournalError> {
+        self.conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .map_err(|e| sql(&self.path, e))
+    }
+
+    /// The highest sequence number in the journal.
+    pub fn last_seq(&self) -> Result<i64, JournalError> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))
+            .map_err(|e| sql(&self.path, e))
+    }
+}
+
+/// Refuse, before SQLite touches it, a path that cannot be a journal.
+fn check_file(path: &Path) -> Result<(), JournalError> {
+    if path.is_dir() {
+        return Err(JournalError::IsDirectory { path: path.into() });
+    }
+    if path.exists() {
+        let mut header = [0u8; 16];
+        let mut f = std::fs::File::open(path).map_err(|e| JournalError::NotWritable {
+            dir: path.into(),
+            detail: e.to_string(),
+        })?;
+        let n = read_up_to(&mut f, &mut header);
+        if n > 0 && (n < 16 || &header != b"SQLite format 3\0") {
+            return Err(JournalError::NotAJournal { path: path.into() });
+        }
+        return Ok(());
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(JournalError::MissingDirectory { dir });
+    }
+    Ok(())
+}
+
+fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) | Err(_) => break,
+            Ok(k) => n += k,
+        }
+    }
+    n
+}
+
+/// Read-only checks that the file is ours and not from the future.
+fn check_identity(conn: &Connection, path: &Path) -> Result<(), JournalError> {
+    let read = |pragma: &str| conn.pragma_query_value(None, pragma, |r| r.get::<_, i64>(0));
+    let app_id = read("application_id").map_err(|e| open_error(path, e))?;
+    let version = read("user_version").map_err(|e| open_error(path, e))?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(|e| open_error(path, e))?;
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+        return Err(JournalError::ForeignDatabase { path: path.into() });
+    }
+    if version > latest_version() {
+        return Err(JournalError::NewerSchema {
+            path: path.into(),
+            found: version,
+            supported: latest_version(),
+        });
+    }
+    Ok(())
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> JournalError {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => JournalError::NotAJournal { path: path.into() },
+        Some(ErrorCode::DatabaseCorrupt) => JournalError::Corrupt {
+            path: path.into(),
+            detail: e.to_string(),
+        },
+        Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::PermissionDenied) => JournalError::NotWritable {
+            dir,
+            detail: e.to_string(),
+        },
+        _ => sql(path, e),
+    }
+}
+
+fn sql(path: &Path, e: rusqlite::Error) -> JournalError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => JournalError::Corrupt {
+            path: path.into(),
+            detail: e.to_string(),
+        },
+        _ => JournalError::Sqlite {
+            path: path.into(),
+            source: e,
+        },
+    }
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_ts(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    let id: String = r.get(1)?;
+    let incident: String = r.get(2)?;
+    let kind: String = r.get(6)?;
+    let body: String = r.get(7)?;
+    Ok(Event {
+        seq: Some(r.get(0)?),
+        id: EventId::parse(&id).unwrap_or_default(),
+        incident: IncidentId::parse(&incident).unwrap_or_default(),
+        at: parse_ts(&r.get::<_, String>(3)?),
+        recorded_at: parse_ts(&r.get::<_, String>(4)?),
+        author: r.get(5)?,
+        kind: EventKind::from_columns(&kind, &body),
+    })
+}
+
+fn first_event(
+    conn: &Connection,
+    path: &Path,
+    id: IncidentId,
+) -> Result<Option<Event>, JournalError> {
+    let sql_text =
+        format!("SELECT {EVENT_COLUMNS} FROM events WHERE incident = ?1 ORDER BY seq LIMIT 1");
+    conn.query_row(&sql_text, params![id.to_string()], row_to_event)
+        .optional()
+        .map_err(|e| sql(path, e))
+}
+
+/// The playbook for an incident: named by its `declared` event (or by
+/// `event` itself when it is the declaration).
+fn playbook_for(
+    playbooks: &PlaybookSet,
+    incident: &Incident,
+    first: Option<&Event>,
+) -> Result<Arc<Playbook>, JournalError> {
+    let name = match (first.map(|e| &e.kind), incident.declared) {
+        (_, true) => incident.playbook.clone(),
+        (Some(EventKind::Declared { playbook, .. }), false) => playbook.clone(),
+        _ => return Err(crate::domain::RuleError::NotDeclared.into()),
+    };
+    playbooks
+        .get(&name)
+        .ok_or_else(|| JournalError::UnknownPlaybook {
+            incident: incident.id.short(),
+            playbook: name,
+        })
+}
+
+/// A fresh cache entry: from a valid snapshot if there is one, else empty.
+fn load_cached(
+    conn: &Connection,
+    path: &Path,
+    playbooks: &PlaybookSet,
+    id: IncidentId,
+) -> Result<Cached, JournalError> {
+    let snap: Option<(i64, i64, String, String)> = conn
+        .query_row(
+            "SELECT seq, fold_version, playbook, state FROM snapshots WHERE incident = ?1",
+            params![id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(|e| sql(path, e))?;
+    if let Some((seq, version, fingerprint, state)) = snap
+        && version == FOLD_VERSION
+        && let Ok(incident) = serde_json::from_str::<Incident>(&state)
+        && playbooks.fingerprint(&incident.playbook).as_deref() == Some(fingerprint.as_str())
+    {
+        return Ok(Cached {
+            incident,
+            last_seq: seq,
+        });
+    }
+    Ok(Cached {
+        incident: Incident::new(id),
+        last_seq: 0,
+    })
+}
+
+/// Fold every event written since the cache was last current. Returns how many.
+fn catch_up(
+    conn: &Connection,
+    path: &Path,
+    cached: &mut Cached,
+    playbook: &Playbook,
+) -> Result<usize, JournalError> {
+    let sql_text =
+        format!("SELECT {EVENT_COLUMNS} FROM events WHERE incident = ?1 AND seq > ?2 ORDER BY seq");
+    let mut stmt = conn.prepare_cached(&sql_text).map_err(|e| sql(path, e))?;
+    let mut rows = stmt
+        .query(params![cached.incident.id.to_string(), cached.last_seq])
+        .map_err(|e| sql(path, e))?;
+    let mut n = 0;
+    while let Some(row) = rows.next().map_err(|e| sql(path, e))? {
+        let event = row_to_event(row).map_err(|e| sql(path, e))?;
+        cached.incident.replay_one(&event, playbook);
+        cached.last_seq = event.seq.unwrap_or(cached.last_seq);
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn save_snapshot(conn: &Connection, cached: &Cached, playbook: &Playbook) -> rusqlite::Result<()> {
+    let state = serde_json::to_string(&cached.incident).unwrap_or_default();
+    let fingerprint = crate::domain::playbook::fingerprint(playbook);
+    conn.execute(
+        "INSERT INTO snapshots (incident, seq, fold_version, playbook, state) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (incident) DO UPDATE SET seq = excluded.seq, fold_version = excluded.fold_version,
+         playbook = excluded.playbook, state = excluded.state",
+        params![cached.incident.id.to_string(), cached.last_seq, FOLD_VERSION, fingerprint, state],
+    )?;
+    Ok(())
+}
