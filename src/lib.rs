@@ -8,3 +8,5 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod journal;
+pub mod logging;
+pub mod ui;

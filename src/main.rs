@@ -2,20 +2,25 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-use cockpit::cli::{Cli, run};
+use cockpit::cli::{Cli, Failure, run, screen};
 
 fn main() -> ExitCode {
+    let _ = color_eyre::install();
     let cli = Cli::parse();
-    match run(cli) {
+    let _log = cockpit::logging::init(cli.global.journal.as_deref());
+    let result = match cli.command {
+        None => screen(&cli.global).map(|()| String::new()),
+        Some(_) => run(cli),
+    };
+    match result {
         Ok(out) => {
-            let mut stdout = std::io::stdout().lock();
             // A closed pipe (`cockpit timeline | head`) is not an error worth a panic.
-            let _ = stdout.write_all(out.as_bytes());
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
             ExitCode::SUCCESS
         }
-        Err(failure) => {
-            eprintln!("cockpit: {}", failure.message);
-            ExitCode::from(failure.code)
+        Err(Failure { code, message }) => {
+            eprintln!("cockpit: {message}");
+            ExitCode::from(code)
         }
     }
 }

@@ -3,8 +3,8 @@
 mod args;
 mod output;
 mod run;
-mod when;
 
-pub use args::{ActionCmd, Cli, CloseCmd, Command, Global, PlaybookCmd, RoleCmd, Verb};
-pub use run::{Failure, open_cockpit, run};
-pub use when::parse_when;
+pub use crate::app::verbs::{ActionCmd, CloseCmd, RoleCmd, Verb};
+pub use crate::app::when::parse_when;
+pub use args::{Cli, Command, Global, PlaybookCmd};
+pub use run::{Failure, open_cockpit, run, screen};

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use super::args::{Cli, Command, Global, PlaybookCmd, Verb};
 use super::output;
-use super::when::parse_when;
+use crate::app::when::parse_when;
 use crate::app::{AppError, Cockpit, Intent};
 use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
 use crate::domain::Playbook;
@@ -65,6 +65,10 @@ impl From<crate::journal::JournalError> for Failure {
 
 /// Load configuration and playbooks and open the journal, as every command does.
 pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
+    open(global).map(|(c, _, _)| c)
+}
+
+fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
     let paths = Paths::discover();
     let config_path = global
         .config
@@ -89,7 +93,26 @@ pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
         .or(config.playbook.clone())
         .unwrap_or_else(|| "default".into());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok(Cockpit::new(journal, author, playbook, clock)?)
+    Ok((
+        Cockpit::new(journal, author, playbook, clock)?,
+        config,
+        paths,
+    ))
+}
+
+/// `cockpit` with no command: the full-screen cockpit.
+pub fn screen(global: &Global) -> Result<(), Failure> {
+    let (cockpit, config, paths) = open(global)?;
+    let user_keys = paths.as_ref().map(|p| p.config_dir.join("keymap.toml"));
+    let (keymap, warnings) =
+        crate::ui::runner::load_keymap(config.keymap.as_deref(), user_keys.as_deref());
+    for w in &warnings {
+        tracing::warn!("{w}");
+    }
+    crate::ui::runner::run(cockpit, keymap, warnings).map_err(|e| Failure {
+        code: 1,
+        message: format!("{e:#}"),
+    })
 }
 
 fn journal_path(

@@ -9,7 +9,9 @@
 mod error;
 mod schema;
 mod store;
+mod timeline;
 
 pub use error::JournalError;
 pub use schema::{APPLICATION_ID, latest_version};
 pub use store::{Journal, TimelineQuery};
+pub use timeline::{TimelineFilter, TimelineKey, key_of};

@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[&str] = &[
         state        TEXT NOT NULL
     );
     "#,
+    // v2: the timeline is read newest-first by when things happened (backdated
+    // notes take their place by time), a page at a time.
+    r#"
+    CREATE INDEX events_by_incident_time ON events (incident, at, seq);
+    "#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -18,7 +18,7 @@ const SNAPSHOT_AFTER: usize = 10_000;
 /// How long a writer waits for another process's transaction.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
+pub(super) const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
 
 struct Cached {
     incident: Incident,
@@ -73,6 +73,10 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
     }
 
     pub fn playbooks(&self) -> &Arc<PlaybookSet> {
@@ -407,7 +411,7 @@ fn open_error(path: &Path, e: rusqlite::Error) -> JournalError {
     }
 }
 
-fn sql(path: &Path, e: rusqlite::Error) -> JournalError {
+pub(super) fn sql(path: &Path, e: rusqlite::Error) -> JournalError {
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => JournalError::Corrupt {
             path: path.into(),
@@ -430,7 +434,7 @@ fn parse_ts(s: &str) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
-fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+pub(super) fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     let id: String = r.get(1)?;
     let incident: String = r.get(2)?;
     let kind: String = r.get(6)?;

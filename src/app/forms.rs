@@ -1,0 +1,357 @@
+//! Keys inside overlays: prompts, the declare and check-in forms, the
+//! incident switcher, help and the `:` command line.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::cmdline;
+use super::intent::{ActionStep, Intent};
+use super::model::{
+    CheckInForm, DeclareForm, Level, Model, Overlay, PromptPurpose, VERDICTS, single_line,
+};
+use super::update::{Effect, act};
+use super::worker::Request;
+use crate::domain::event::{CheckIn, MitigationReview, Proposal, Trend};
+use crate::domain::incident::ActionStatus;
+use crate::domain::time::human_duration;
+use crate::journal::TimelineFilter;
+
+pub fn paste(o: &mut Overlay, text: &str) {
+    let clean = crate::domain::sanitize::clean_line(text);
+    match o {
+        Overlay::Prompt(p) => {
+            p.input.insert_str(clean);
+        }
+        Overlay::CommandLine(c) => {
+            c.input.insert_str(clean);
+        }
+        Overlay::Declare(f) if f.field == 0 => {
+            f.title.insert_str(clean);
+        }
+        Overlay::Declare(f) if f.field == 2 => {
+            f.summary.insert_str(clean);
+        }
+        _ => {}
+    }
+}
+
+pub fn open_declare(m: &mut Model) {
+    m.overlay = Some(Overlay::Declare(DeclareForm {
+        field: 0,
+        title: single_line(""),
+        severity: 0,
+        summary: single_line(""),
+        security: false,
+    }));
+}
+
+pub fn open_checkin(m: &mut Model) {
+    let Some(c) = &m.current else {
+        m.say(Level::Warn, "no incident yet: declare one first (D)");
+        return;
+    };
+    let inc = &c.incident;
+    let since = inc.checkins.last().map(|c| c.at).unwrap_or(inc.declared_at);
+    // 001: review the mitigations put in place during the previous iteration.
+    let reviews = inc
+        .actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.status,
+                ActionStatus::Approved
+                    | ActionStatus::Started
+                    | ActionStatus::Done
+                    | ActionStatus::Failed
+            )
+        })
+        .filter(|a| {
+            a.history.last().is_some_and(|h| h.at >= since)
+                || matches!(a.status, ActionStatus::Approved | ActionStatus::Started)
+        })
+        .map(|a| (a.id, format!("#{} {}", a.number, a.proposal.what), 0))
+        .collect();
+    // 001: "you do not want to repeat this loop more often than once every 15 minutes"
+    let warning = match (inc.checkins.last(), c.playbook.clocks.checkin_min) {
+        (Some(last), Some(min)) if m.now - last.at < min => Some(format!(
+            "The last check-in was {} ago: more often than every {} keeps people from their work (001).",
+            human_duration(m.now - last.at),
+            human_duration(min)
+        )),
+        _ => None,
+    };
+    m.overlay = Some(Overlay::CheckIn(CheckInForm {
+        field: 0,
+        trend: None,
+        status: single_line(""),
+        reviews,
+        next: single_line(""),
+        warning,
+    }));
+}
+
+pub fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
+    let Some(overlay) = m.overlay.take() else {
+        return Vec::new();
+    };
+    let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl_c {
+        m.quit = true;
+        return Vec::new();
+    }
+    match overlay {
+        Overlay::Help { scroll } => {
+            match k.code {
+                KeyCode::Up | KeyCode::Char('k') => {
+                    m.overlay = Some(Overlay::Help {
+                        scroll: scroll.saturating_sub(1),
+                    })
+                }
+                KeyCode::Down | KeyCode::Char('j') => {
+                    m.overlay = Some(Overlay::Help { scroll: scroll + 1 })
+                }
+                KeyCode::PageDown => {
+                    m.overlay = Some(Overlay::Help {
+                        scroll: scroll + 10,
+                    })
+                }
+                KeyCode::PageUp => {
+                    m.overlay = Some(Overlay::Help {
+                        scroll: scroll.saturating_sub(10),
+                    })
+                }
+                _ => {}
+            }
+            Vec::new()
+        }
+        Overlay::Switcher { selected } => switcher_key(m, selected, k),
+        Overlay::Prompt(mut p) => match k.code {
+            KeyCode::Esc => Vec::new(),
+            KeyCode::Enter => {
+                let text = p.input.lines().join(" ");
+                submit_prompt(m, p.purpose, text)
+            }
+            _ => {
+                p.input.input(k);
+                m.overlay = Some(Overlay::Prompt(p));
+                Vec::new()
+            }
+        },
+        Overlay::Declare(f) => declare_key(m, f, k),
+        Overlay::CheckIn(f) => checkin_key(m, f, k),
+        Overlay::CommandLine(c) => cmdline::on_key(m, c, k),
+    }
+}
+
+fn switcher_key(m: &mut Model, selected: usize, k: KeyEvent) -> Vec<Effect> {
+    let n = m.incidents.len();
+    match k.code {
+        KeyCode::Esc => Vec::new(),
+        KeyCode::Up | KeyCode::Char('k') => {
+            m.overlay = Some(Overlay::Switcher {
+                selected: selected.saturating_sub(1),
+            });
+            Vec::new()
+        }
+        KeyCode::Down | KeyCode::Char('j') => {
+            m.overlay = Some(Overlay::Switcher {
+                selected: (selected + 1).min(n.saturating_sub(1)),
+            });
+            Vec::new()
+        }
+        KeyCode::Char('D') => {
+            open_declare(m);
+            Vec::new()
+        }
+        KeyCode::Enter => match m.incidents.get(selected) {
+            Some(i) => vec![Effect::Send(Request::Select(i.id))],
+            None => Vec::new(),
+        },
+        _ => {
+            m.overlay = Some(Overlay::Switcher { selected });
+            Vec::new()
+        }
+    }
+}
+
+fn submit_prompt(m: &mut Model, purpose: PromptPurpose, text: String) -> Vec<Effect> {
+    let text = text.trim().to_string();
+    let step = |step, id: crate::domain::EventId, reason: String| Intent::Action {
+        step,
+        reference: id.to_string(),
+        reason,
+    };
+    match purpose {
+        PromptPurpose::Filter => vec![Effect::Send(Request::SetFilter(TimelineFilter::parse(
+            &text,
+        )))],
+        PromptPurpose::Propose => {
+            // "what; why; risk; how to revert": the IC can approve only what is described.
+            let mut parts = text.splitn(4, ';').map(|s| s.trim().to_string());
+            let p = Proposal {
+                what: parts.next().unwrap_or_default(),
+                why: parts.next().unwrap_or_default(),
+                risk: parts.next().unwrap_or_default(),
+                revert: parts.next().unwrap_or_default(),
+            };
+            if p.what.is_empty() {
+                m.say(Level::Warn, "nothing proposed: describe the action");
+                return Vec::new();
+            }
+            act(m, Intent::ActionPropose(p))
+        }
+        PromptPurpose::Reject(id) if text.is_empty() => {
+            // A rejection without a reason teaches nobody anything.
+            m.say(Level::Warn, "a rejection needs a reason");
+            m.overlay = Some(Overlay::Prompt(super::model::Prompt {
+                title: "Reject: why?".into(),
+                hint: "a reason is required".into(),
+                purpose: PromptPurpose::Reject(id),
+                input: single_line(""),
+            }));
+            Vec::new()
+        }
+        PromptPurpose::Reject(id) => act(m, step(ActionStep::Reject, id, text)),
+        PromptPurpose::AskInfo(id) => act(m, step(ActionStep::AskInfo, id, text)),
+        PromptPurpose::Fail(id) => act(m, step(ActionStep::Fail, id, text)),
+        PromptPurpose::Revert(id) => act(m, step(ActionStep::Revert, id, text)),
+    }
+}
+
+fn declare_key(m: &mut Model, mut f: DeclareForm, k: KeyEvent) -> Vec<Effect> {
+    let severities = m
+        .current
+        .as_ref()
+        .map(|c| c.playbook.severities.len())
+        .unwrap_or(3)
+        .max(1);
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 4,
+        KeyCode::BackTab | KeyCode::Up => f.field = (f.field + 3) % 4,
+        KeyCode::Left if f.field == 1 => f.severity = (f.severity + severities - 1) % severities,
+        KeyCode::Right if f.field == 1 => f.severity = (f.severity + 1) % severities,
+        KeyCode::Char(' ') if f.field == 3 => f.security = !f.security,
+        KeyCode::Enter => {
+            let title = f.title.lines().join(" ");
+            if title.trim().is_empty() {
+                f.field = 0;
+                m.say(Level::Warn, "an incident needs a title");
+            } else {
+                let severity = severity_name(m, f.severity);
+                let token = m.token();
+                let intent = Intent::Declare {
+                    title,
+                    severity,
+                    summary: f.summary.lines().join(" "),
+                    security: f.security,
+                    playbook: String::new(),
+                };
+                return vec![Effect::Send(Request::Act {
+                    token,
+                    incident: None,
+                    intent,
+                    at: None,
+                })];
+            }
+        }
+        _ => match f.field {
+            0 => {
+                f.title.input(k);
+            }
+            2 => {
+                f.summary.input(k);
+            }
+            _ => {}
+        },
+    }
+    m.overlay = Some(Overlay::Declare(f));
+    Vec::new()
+}
+
+/// Severity names come from the playbook; before any incident, from the default one.
+pub fn severity_name(m: &Model, index: usize) -> String {
+    match &m.current {
+        Some(c) => c
+            .playbook
+            .severities
+            .get(index)
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        None => crate::config::BUILTIN_PLAYBOOKS
+            .first()
+            .and_then(|(f, t)| crate::domain::Playbook::parse(f, t).ok())
+            .and_then(|pb| pb.severities.get(index).map(|s| s.name.clone()))
+            .unwrap_or_default(),
+    }
+}
+
+/// Fields: 0 trend, 1 status, 2.. reviews, last: next steps.
+fn checkin_key(m: &mut Model, mut f: CheckInForm, k: KeyEvent) -> Vec<Effect> {
+    let fields = 3 + f.reviews.len();
+    let last = fields - 1;
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % fields,
+        KeyCode::BackTab | KeyCode::Up => f.field = (f.field + fields - 1) % fields,
+        KeyCode::Left | KeyCode::Right if f.field == 0 => {
+            let order = [
+                None,
+                Some(Trend::Better),
+                Some(Trend::Same),
+                Some(Trend::Worse),
+            ];
+            let i = order.iter().position(|t| *t == f.trend).unwrap_or(0);
+            let n = order.len();
+            f.trend = order[if k.code == KeyCode::Right {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }];
+        }
+        KeyCode::Left | KeyCode::Right if (2..last).contains(&f.field) => {
+            let r = &mut f.reviews[f.field - 2];
+            let n = VERDICTS.len();
+            r.2 = if k.code == KeyCode::Right {
+                (r.2 + 1) % n
+            } else {
+                (r.2 + n - 1) % n
+            };
+        }
+        KeyCode::Enter if f.field == last => {
+            let status = f.status.lines().join(" ");
+            if status.trim().is_empty() {
+                f.field = 1;
+                m.say(Level::Warn, "a check-in needs the status report");
+            } else {
+                let reviews = f
+                    .reviews
+                    .iter()
+                    .filter(|r| VERDICTS[r.2] != "not reviewed")
+                    .map(|r| MitigationReview {
+                        action: r.0,
+                        verdict: VERDICTS[r.2].to_string(),
+                    })
+                    .collect();
+                return act(
+                    m,
+                    Intent::CheckIn(CheckIn {
+                        status,
+                        trend: f.trend,
+                        reviews,
+                        next: f.next.lines().join(" "),
+                    }),
+                );
+            }
+        }
+        KeyCode::Enter => f.field += 1,
+        _ if f.field == 1 => {
+            f.status.input(k);
+        }
+        _ if f.field == last => {
+            f.next.input(k);
+        }
+        _ => {}
+    }
+    m.overlay = Some(Overlay::CheckIn(f));
+    Vec::new()
+}

@@ -1,0 +1,274 @@
+//! What the screen shows and remembers: plain data that `update` changes and
+//! `ui::render` draws. Nothing here touches SQLite, HTTP or the terminal.
+
+use chrono::{DateTime, Utc};
+use ratatui_textarea::TextArea;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::keymap::{Chord, Keymap, Mode};
+use super::worker::{IncidentSummary, TimelineRow};
+use crate::domain::event::Trend;
+use crate::domain::{EventId, Incident, IncidentId, Playbook};
+use crate::journal::{TimelineFilter, TimelineKey};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Roster,
+    Loop,
+    Actions,
+    Timeline,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Roster, Pane::Loop, Pane::Actions, Pane::Timeline];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Roster => "Roles",
+            Pane::Loop => "Check-in loop",
+            Pane::Actions => "Approval queue",
+            Pane::Timeline => "Timeline",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub level: Level,
+}
+
+/// The incident on screen, as the journal worker last sent it.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub incident: Arc<Incident>,
+    pub playbook: Arc<Playbook>,
+}
+
+#[derive(Debug, Default)]
+pub struct Timeline {
+    pub incident: Option<IncidentId>,
+    /// The loaded window, oldest first, ordered by (when, journal order).
+    pub rows: Vec<TimelineRow>,
+    pub total: usize,
+    pub more_before: bool,
+    pub loading_older: bool,
+    /// `None`: follow the newest entry.
+    pub selected: Option<usize>,
+    pub filter: TimelineFilter,
+}
+
+impl Timeline {
+    /// Put a newly written entry in its place by time (a backdated note
+    /// lands where it happened, not at the bottom).
+    pub fn insert(&mut self, row: TimelineRow) {
+        if self.rows.iter().any(|r| r.seq == row.seq) {
+            return;
+        }
+        self.total += 1;
+        let key: TimelineKey = row.key();
+        if self.more_before && self.rows.first().is_some_and(|f| key < f.key()) {
+            return; // older than the loaded window: it will come with that page
+        }
+        let pos = self.rows.partition_point(|r| r.key() < key);
+        if let Some(sel) = self.selected.as_mut()
+            && pos <= *sel
+        {
+            *sel += 1;
+        }
+        self.rows.insert(pos, row);
+    }
+
+    pub fn selected_index(&self) -> Option<usize> {
+        match self.selected {
+            Some(i) => Some(i.min(self.rows.len().saturating_sub(1))),
+            None => self.rows.len().checked_sub(1),
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&TimelineRow> {
+        self.selected_index().and_then(|i| self.rows.get(i))
+    }
+}
+
+/// A one-line question: a reason, a proposal, a filter.
+#[derive(Debug)]
+pub struct Prompt {
+    pub title: String,
+    pub hint: String,
+    pub purpose: PromptPurpose,
+    pub input: TextArea<'static>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptPurpose {
+    Reject(EventId),
+    AskInfo(EventId),
+    Fail(EventId),
+    Revert(EventId),
+    Propose,
+    Filter,
+}
+
+#[derive(Debug)]
+pub struct DeclareForm {
+    pub field: usize,
+    pub title: TextArea<'static>,
+    pub severity: usize,
+    pub summary: TextArea<'static>,
+    pub security: bool,
+}
+
+/// Seed 001's loop, one step per field: the tech lead's report, a verdict on
+/// each mitigation since the last check-in, and the course for the next 15-20 min.
+#[derive(Debug)]
+pub struct CheckInForm {
+    pub field: usize,
+    pub trend: Option<Trend>,
+    pub status: TextArea<'static>,
+    /// (action, what it is, index into `VERDICTS`)
+    pub reviews: Vec<(EventId, String, usize)>,
+    pub next: TextArea<'static>,
+    /// Shown when the loop is being run more often than the playbook allows.
+    pub warning: Option<String>,
+}
+
+pub const VERDICTS: [&str; 4] = ["still going", "worked", "failed", "not reviewed"];
+
+#[derive(Debug)]
+pub struct CommandLine {
+    pub input: TextArea<'static>,
+    pub completions: Vec<String>,
+    pub history_pos: Option<usize>,
+}
+
+#[derive(Debug)]
+pub enum Overlay {
+    Help { scroll: u16 },
+    Switcher { selected: usize },
+    Prompt(Prompt),
+    Declare(DeclareForm),
+    CheckIn(CheckInForm),
+    CommandLine(CommandLine),
+}
+
+/// A note handed to the journal and not yet confirmed on disk.
+#[derive(Debug, Clone)]
+pub struct PendingNote {
+    pub text: String,
+    pub tag: Option<String>,
+}
+
+pub struct Model {
+    pub keymap: Keymap,
+    pub mode: Mode,
+    pub focus: Pane,
+    pub overlay: Option<Overlay>,
+    pub pressed: Vec<Chord>,
+    pub incidents: Vec<IncidentSummary>,
+    pub current: Option<Current>,
+    pub timeline: Timeline,
+    pub roster_selected: usize,
+    pub actions_selected: usize,
+    pub editor: TextArea<'static>,
+    /// The tag the next note gets (`None`: from its prefix, or the playbook default).
+    pub editor_tag: Option<String>,
+    pub pending_notes: BTreeMap<u64, PendingNote>,
+    pub next_token: u64,
+    pub status: Option<Status>,
+    pub utc: bool,
+    pub quit: bool,
+    pub author: String,
+    pub journal: String,
+    pub command_history: Vec<String>,
+    /// Whether the first incident list has arrived (so "no incident" is real).
+    pub loaded: bool,
+    pub now: DateTime<Utc>,
+}
+
+impl Model {
+    pub fn new(keymap: Keymap, author: String, journal: String, now: DateTime<Utc>) -> Self {
+        Self {
+            keymap,
+            mode: Mode::Normal,
+            focus: Pane::Timeline,
+            overlay: None,
+            pressed: Vec::new(),
+            incidents: Vec::new(),
+            current: None,
+            timeline: Timeline::default(),
+            roster_selected: 0,
+            actions_selected: 0,
+            editor: new_editor(),
+            editor_tag: None,
+            pending_notes: BTreeMap::new(),
+            next_token: 1,
+            status: None,
+            utc: false,
+            quit: false,
+            author,
+            journal,
+            command_history: Vec::new(),
+            loaded: false,
+            now,
+        }
+    }
+
+    pub fn token(&mut self) -> u64 {
+        self.next_token += 1;
+        self.next_token
+    }
+
+    pub fn say(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            level,
+        });
+    }
+
+    pub fn incident_id(&self) -> Option<IncidentId> {
+        self.current.as_ref().map(|c| c.incident.id)
+    }
+
+    /// Actions in queue order: waiting for the IC first, then approved / in
+    /// progress, then finished (what the approval pane lists, top to bottom).
+    pub fn queue(&self) -> Vec<&crate::domain::incident::Action> {
+        let Some(c) = &self.current else {
+            return Vec::new();
+        };
+        let rank = |a: &&crate::domain::incident::Action| {
+            if a.status.awaits_decision() {
+                0
+            } else if a.status.is_finished() {
+                2
+            } else {
+                1
+            }
+        };
+        let mut v: Vec<_> = c.incident.actions.iter().collect();
+        v.sort_by_key(|a| (rank(a), a.number));
+        v
+    }
+}
+
+pub fn new_editor() -> TextArea<'static> {
+    let mut t = TextArea::default();
+    t.set_placeholder_text("Write a note; Enter saves it. Start with m: i: d: h: to tag it.");
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t
+}
+
+pub fn single_line(text: &str) -> TextArea<'static> {
+    let mut t = TextArea::new(vec![text.to_string()]);
+    t.set_cursor_line_style(ratatui::style::Style::default());
+    t.move_cursor(ratatui_textarea::CursorMove::End);
+    t
+}

@@ -1,0 +1,348 @@
+//! The journal worker: one thread that owns the SQLite connection, so the
+//! screen never waits on the disk. It takes requests, answers with replies,
+//! and polls for other processes' writes (`PRAGMA data_version`) every 200 ms.
+
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::cockpit::Cockpit;
+use super::describe::describe;
+use super::intent::Intent;
+use crate::domain::{Event, Incident, IncidentId, Playbook};
+use crate::journal::{TimelineFilter, TimelineKey, key_of};
+
+/// How often another process's writes are looked for (DESIGN: seen within ~0.5 s).
+pub const POLL_EVERY: Duration = Duration::from_millis(200);
+/// Timeline entries read at a time.
+pub const PAGE: usize = 500;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineRow {
+    pub seq: i64,
+    pub id: crate::domain::EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub label: String,
+    pub text: String,
+    pub private: bool,
+}
+
+impl TimelineRow {
+    pub fn key(&self) -> TimelineKey {
+        (self.at, self.seq)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncidentSummary {
+    pub id: IncidentId,
+    pub title: String,
+    pub severity: String,
+    pub state: String,
+    pub open: bool,
+    pub declared_at: DateTime<Utc>,
+}
+
+#[derive(Debug)]
+pub enum Request {
+    Select(IncidentId),
+    Act {
+        token: u64,
+        incident: Option<IncidentId>,
+        intent: Intent,
+        at: Option<DateTime<Utc>>,
+    },
+    SetFilter(TimelineFilter),
+    LoadOlder {
+        before: TimelineKey,
+    },
+    Shutdown,
+}
+
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Incidents(Vec<IncidentSummary>),
+    Current {
+        incident: Arc<Incident>,
+        playbook: Arc<Playbook>,
+    },
+    TimelineReset {
+        incident: IncidentId,
+        filter: TimelineFilter,
+        rows: Vec<TimelineRow>,
+        total: usize,
+        more_before: bool,
+    },
+    TimelineOlder {
+        incident: IncidentId,
+        rows: Vec<TimelineRow>,
+        more_before: bool,
+    },
+    TimelineNew {
+        incident: IncidentId,
+        rows: Vec<TimelineRow>,
+    },
+    /// `Ok` carries the words for the status line.
+    Acted {
+        token: u64,
+        result: Result<String, String>,
+    },
+    Failed(String),
+}
+
+pub struct Worker {
+    tx: Sender<Request>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Start the worker; replies go to `send` (which must not block).
+    pub fn spawn(cockpit: Cockpit, send: impl Fn(Reply) + Send + 'static) -> Self {
+        let (tx, rx) = channel();
+        let thread = std::thread::Builder::new()
+            .name("journal".into())
+            .spawn(move || {
+                State {
+                    cockpit,
+                    send: Box::new(send),
+                    current: None,
+                    filter: TimelineFilter::All,
+                    last_seq: 0,
+                    data_version: 0,
+                }
+                .run(rx)
+            })
+            .expect("spawn the journal thread");
+        Self {
+            tx,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn send(&self, r: Request) {
+        // The worker only stops on Shutdown; a send after that has nowhere to go.
+        let _ = self.tx.send(r);
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Request::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct State {
+    cockpit: Cockpit,
+    send: Box<dyn Fn(Reply) + Send>,
+    current: Option<IncidentId>,
+    filter: TimelineFilter,
+    /// The newest sequence number of the current incident already sent.
+    last_seq: i64,
+    data_version: i64,
+}
+
+impl State {
+    fn run(mut self, rx: Receiver<Request>) {
+        self.data_version = self.cockpit.journal.data_version().unwrap_or(0);
+        self.send_incidents();
+        loop {
+            match rx.recv_timeout(POLL_EVERY) {
+                Ok(Request::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(req) => self.handle(req),
+                Err(RecvTimeoutError::Timeout) => self.poll(),
+            }
+        }
+    }
+
+    fn report<T>(&self, r: Result<T, impl std::fmt::Display>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                (self.send)(Reply::Failed(e.to_string()));
+                None
+            }
+        }
+    }
+
+    fn handle(&mut self, req: Request) {
+        match req {
+            Request::Select(id) => self.select(id),
+            Request::SetFilter(f) => {
+                self.filter = f;
+                if let Some(id) = self.current {
+                    self.reset_timeline(id);
+                }
+            }
+            Request::LoadOlder { before } => {
+                let Some(id) = self.current else { return };
+                let page = self
+                    .cockpit
+                    .journal
+                    .timeline_page(id, &self.filter, Some(before), PAGE);
+                if let Some(events) = self.report(page) {
+                    let more_before = events.len() == PAGE;
+                    let rows = self.rows(id, &events);
+                    (self.send)(Reply::TimelineOlder {
+                        incident: id,
+                        rows,
+                        more_before,
+                    });
+                }
+            }
+            Request::Act {
+                token,
+                incident,
+                intent,
+                at,
+            } => {
+                let declaring = matches!(intent, Intent::Declare { .. });
+                let result = match incident {
+                    Some(id) if !declaring => self.cockpit.act(id, intent, at),
+                    _ => self.cockpit.declare(intent, at),
+                };
+                match result {
+                    Ok(event) => {
+                        let words = self
+                            .cockpit
+                            .journal
+                            .incident(event.incident)
+                            .map(|i| describe(&event, i))
+                            .map(|l| l.text)
+                            .unwrap_or_default();
+                        (self.send)(Reply::Acted {
+                            token,
+                            result: Ok(words),
+                        });
+                        if declaring {
+                            self.send_incidents();
+                            self.select(event.incident);
+                        } else {
+                            self.refresh();
+                        }
+                    }
+                    Err(e) => (self.send)(Reply::Acted {
+                        token,
+                        result: Err(e.to_string()),
+                    }),
+                }
+            }
+            Request::Shutdown => {}
+        }
+    }
+
+    fn select(&mut self, id: IncidentId) {
+        self.current = Some(id);
+        self.send_current();
+        self.reset_timeline(id);
+    }
+
+    fn send_current(&mut self) {
+        let Some(id) = self.current else { return };
+        let pb = self.cockpit.journal.playbook_of(id);
+        let Some(playbook) = self.report(pb) else {
+            return;
+        };
+        let inc = self
+            .cockpit
+            .journal
+            .incident(id)
+            .map(|i| Arc::new(i.clone()));
+        if let Some(incident) = self.report(inc) {
+            (self.send)(Reply::Current { incident, playbook });
+        }
+    }
+
+    fn reset_timeline(&mut self, id: IncidentId) {
+        let j = &self.cockpit.journal;
+        let page = j
+            .timeline_page(id, &self.filter, None, PAGE)
+            .and_then(|p| Ok((p, j.timeline_count(id, &self.filter)?)));
+        let Some((events, total)) = self.report(page) else {
+            return;
+        };
+        self.last_seq = self.cockpit.journal.last_seq().unwrap_or(0);
+        let rows = self.rows(id, &events);
+        (self.send)(Reply::TimelineReset {
+            incident: id,
+            filter: self.filter.clone(),
+            rows,
+            total,
+            more_before: events.len() < total,
+        });
+    }
+
+    /// Another process (or we) wrote: send what changed.
+    fn refresh(&mut self) {
+        self.send_incidents();
+        let Some(id) = self.current else { return };
+        self.send_current();
+        let since = self
+            .cockpit
+            .journal
+            .timeline_since(id, &self.filter, self.last_seq);
+        let Some(events) = self.report(since) else {
+            return;
+        };
+        self.last_seq = self.cockpit.journal.last_seq().unwrap_or(self.last_seq);
+        if !events.is_empty() {
+            let rows = self.rows(id, &events);
+            (self.send)(Reply::TimelineNew { incident: id, rows });
+        }
+    }
+
+    fn poll(&mut self) {
+        let Ok(v) = self.cockpit.journal.data_version() else {
+            return;
+        };
+        if v != self.data_version {
+            self.data_version = v;
+            self.refresh();
+        }
+    }
+
+    fn send_incidents(&mut self) {
+        let books = self.cockpit.journal.playbooks().clone();
+        let all = self.cockpit.journal.incidents();
+        let Some(all) = self.report(all) else { return };
+        let list = all
+            .iter()
+            .map(|i| IncidentSummary {
+                id: i.id,
+                title: i.title.clone(),
+                severity: i.severity.clone(),
+                state: i.state.clone(),
+                open: books.get(&i.playbook).is_none_or(|pb| i.is_open(&pb)),
+                declared_at: i.declared_at,
+            })
+            .collect();
+        (self.send)(Reply::Incidents(list));
+    }
+
+    fn rows(&mut self, id: IncidentId, events: &[Event]) -> Vec<TimelineRow> {
+        let Ok(incident) = self.cockpit.journal.incident(id) else {
+            return Vec::new();
+        };
+        events
+            .iter()
+            .map(|e| {
+                let line = describe(e, incident);
+                let (at, seq) = key_of(e);
+                TimelineRow {
+                    seq,
+                    id: e.id,
+                    at,
+                    author: e.author.clone(),
+                    label: line.label,
+                    text: line.text,
+                    private: matches!(e.kind, crate::domain::EventKind::Note { private: true, .. }),
+                }
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,85 @@
+//! The note editor (ratatui-textarea) and the status line under it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget};
+
+use super::Ctx;
+use super::text::fit;
+use crate::app::keymap::{Command, Mode};
+use crate::app::model::Level;
+
+pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
+    let t = cx.theme;
+    let m = cx.model;
+    let insert = m.mode == Mode::Insert && m.overlay.is_none();
+    let tag = m.editor_tag.clone().unwrap_or_else(|| "auto".into());
+    let k = |mode, c| m.keymap.key_for(mode, c).unwrap_or_default();
+    let title = if insert {
+        format!(
+            " Note · tag {tag} ({} changes) · {} saves · {} new line · {} leaves ",
+            k(Mode::Insert, Command::CycleTag),
+            k(Mode::Insert, Command::CommitNote),
+            k(Mode::Insert, Command::Newline),
+            k(Mode::Insert, Command::LeaveEditor)
+        )
+    } else {
+        format!(" Note · {} to write ", k(Mode::Normal, Command::EditNote))
+    };
+    let block = Block::bordered()
+        .title(fit(&title, area.width.saturating_sub(2) as usize))
+        .border_style(t.border(insert));
+    let mut editor = m.editor.clone();
+    editor.set_block(block);
+    if !insert {
+        editor.set_cursor_style(ratatui::style::Style::default());
+    }
+    editor.render(area, buf);
+}
+
+pub fn render_status(area: Rect, buf: &mut Buffer, cx: &Ctx) {
+    let t = cx.theme;
+    let m = cx.model;
+    let line = match &m.status {
+        Some(s) => {
+            let style = match s.level {
+                Level::Info => t.ok(),
+                Level::Warn => t.warn(),
+                Level::Error => t.danger(),
+            };
+            Line::from(Span::styled(fit(&s.text, area.width as usize), style))
+        }
+        None => {
+            // Hints come from the live keymap, so they are right after a rebinding.
+            let k = |c| {
+                m.keymap
+                    .key_for(Mode::Normal, c)
+                    .unwrap_or_else(|| "-".into())
+            };
+            let hints = [
+                (Command::Help, "help"),
+                (Command::CommandLine, "command"),
+                (Command::EditNote, "note"),
+                (Command::CheckIn, "check-in"),
+                (Command::ProposeAction, "propose"),
+                (Command::FocusNext, "pane"),
+                (Command::SwitchIncident, "incidents"),
+                (Command::Quit, "quit"),
+            ];
+            let mut spans = Vec::new();
+            for (c, label) in hints {
+                spans.push(Span::styled(format!(" {} ", k(c)), t.selected()));
+                spans.push(Span::styled(format!(" {label} "), t.dim()));
+            }
+            let pending = if m.pressed.is_empty() {
+                String::new()
+            } else {
+                format!("  {}…", crate::app::keymap::sequence_to_string(&m.pressed))
+            };
+            spans.push(Span::raw(pending));
+            Line::from(spans)
+        }
+    };
+    Paragraph::new(line).render(area, buf);
+}

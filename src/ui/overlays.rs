@@ -1,0 +1,310 @@
+//! Overlays: help (generated from the active keymap), the incident switcher,
+//! one-line prompts, the declare and check-in forms, and the `:` line.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui_textarea::TextArea;
+
+use super::Ctx;
+use super::layout::centered;
+use super::text::{fit, safe};
+use crate::app::keymap::Mode;
+use crate::app::model::{CheckInForm, CommandLine, DeclareForm, Overlay, Prompt, VERDICTS};
+use crate::domain::time::human_duration;
+
+pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
+    let Some(o) = &cx.model.overlay else { return };
+    match o {
+        Overlay::Help { scroll } => help(area, buf, cx, *scroll),
+        Overlay::Switcher { selected } => switcher(area, buf, cx, *selected),
+        Overlay::Prompt(p) => prompt(area, buf, cx, p),
+        Overlay::Declare(f) => declare(area, buf, cx, f),
+        Overlay::CheckIn(f) => checkin(area, buf, cx, f),
+        Overlay::CommandLine(c) => command_line(area, buf, cx, c),
+    }
+}
+
+fn frame(area: Rect, buf: &mut Buffer, cx: &Ctx, title: &str, w: u16, h: u16) -> Rect {
+    let r = centered(area, w, h);
+    Clear.render(r, buf);
+    let block = Block::bordered()
+        .title(format!(" {title} "))
+        .border_style(cx.theme.border(true));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    inner
+}
+
+fn field(area: Rect, buf: &mut Buffer, cx: &Ctx, ta: &TextArea<'static>, active: bool) {
+    let mut ta = ta.clone();
+    if !active {
+        ta.set_cursor_style(ratatui::style::Style::default());
+    }
+    ta.set_style(if active {
+        cx.theme.selected()
+    } else {
+        cx.theme.base()
+    });
+    ta.render(area, buf);
+}
+
+fn help(area: Rect, buf: &mut Buffer, cx: &Ctx, scroll: u16) {
+    let inner = frame(
+        area,
+        buf,
+        cx,
+        "Help · Esc closes",
+        72,
+        area.height.saturating_sub(2),
+    );
+    let t = cx.theme;
+    let mut lines = vec![Line::from(Span::styled(
+        format!("keymap: {}", cx.model.keymap.name),
+        t.dim(),
+    ))];
+    for (mode, title) in [(Mode::Normal, "Panes"), (Mode::Insert, "Note editor")] {
+        lines.push(Line::from(Span::styled(title, t.title())));
+        for (cmd, keys) in cx.model.keymap.bindings(mode) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<18}", keys.join(", ")), t.accent()),
+                Span::raw(cmd.describe()),
+            ]));
+        }
+    }
+    lines.push(Line::from(Span::styled("Command line (:)", t.title())));
+    for l in [
+        "  the CLI's verbs: note, role assign ic ann, state identified, severity SEV1,",
+        "  action propose ..., action approve 3, checkin --status ..., link bridge URL,",
+        "  close request|object|withdraw|confirm; --at 23:50 backdates; Tab completes.",
+        "  Screen words: quit, help, incident ID, filter TEXT|tag:NAME, clear.",
+    ] {
+        lines.push(Line::from(l));
+    }
+    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+}
+
+fn switcher(area: Rect, buf: &mut Buffer, cx: &Ctx, selected: usize) {
+    let m = cx.model;
+    let h = (m.incidents.len() as u16 + 3).clamp(5, area.height);
+    let inner = frame(
+        area,
+        buf,
+        cx,
+        "Incidents · Enter opens · D declares · Esc",
+        76,
+        h,
+    );
+    let mut lines = Vec::new();
+    for (i, inc) in m.incidents.iter().enumerate() {
+        let state = if inc.open {
+            cx.theme.base()
+        } else {
+            cx.theme.dim()
+        };
+        let text = format!(
+            "{}  {:<5} {:<13} {:>8}  {}",
+            inc.id.short(),
+            inc.severity,
+            inc.state,
+            human_duration(cx.now - inc.declared_at),
+            safe(&inc.title)
+        );
+        let line = Line::from(Span::styled(fit(&text, inner.width as usize), state));
+        lines.push(if i == selected {
+            line.style(cx.theme.selected())
+        } else {
+            line
+        });
+    }
+    if lines.is_empty() {
+        lines.push(Line::from("no incidents yet"));
+    }
+    let skip = selected.saturating_sub(inner.height.saturating_sub(1) as usize);
+    Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(inner, buf);
+}
+
+fn prompt(area: Rect, buf: &mut Buffer, cx: &Ctx, p: &Prompt) {
+    let inner = frame(area, buf, cx, &p.title, 70, 4);
+    let [input, hint] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    field(input, buf, cx, &p.input, true);
+    Paragraph::new(Span::styled(p.hint.clone(), cx.theme.dim())).render(hint, buf);
+}
+
+fn declare(area: Rect, buf: &mut Buffer, cx: &Ctx, f: &DeclareForm) {
+    let inner = frame(
+        area,
+        buf,
+        cx,
+        "Declare an incident · Tab moves · Enter declares · Esc",
+        72,
+        10,
+    );
+    let rows: [Rect; 6] = Layout::vertical([Constraint::Length(1); 6]).areas(inner);
+    let label = |s: &str, active: bool| {
+        Span::styled(
+            format!("{s:<10}"),
+            if active {
+                cx.theme.title()
+            } else {
+                cx.theme.dim()
+            },
+        )
+    };
+    let split = |r: Rect| -> [Rect; 2] {
+        Layout::horizontal([Constraint::Length(10), Constraint::Fill(1)]).areas(r)
+    };
+    let [l, v] = split(rows[0]);
+    Paragraph::new(label("Title", f.field == 0)).render(l, buf);
+    field(v, buf, cx, &f.title, f.field == 0);
+    let [l, v] = split(rows[1]);
+    Paragraph::new(label("Severity", f.field == 1)).render(l, buf);
+    let sev = crate::app::forms::severity_name(cx.model, f.severity);
+    let desc = match &cx.model.current {
+        Some(c) => c
+            .playbook
+            .severities
+            .get(f.severity)
+            .map(|s| s.description.clone())
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let style = if f.field == 1 {
+        cx.theme.selected()
+    } else {
+        cx.theme.base()
+    };
+    Paragraph::new(Line::from(vec![
+        Span::styled(format!("◀ {sev} ▶"), style),
+        Span::styled(format!("  {}", fit(&desc, 50)), cx.theme.dim()),
+    ]))
+    .render(v, buf);
+    let [l, v] = split(rows[2]);
+    Paragraph::new(label("Summary", f.field == 2)).render(l, buf);
+    field(v, buf, cx, &f.summary, f.field == 2);
+    let [l, v] = split(rows[3]);
+    Paragraph::new(label("Security", f.field == 3)).render(l, buf);
+    let mark = if f.security {
+        "[x] security / PII incident (report within 1 hour)"
+    } else {
+        "[ ] security / PII incident (Space toggles)"
+    };
+    Paragraph::new(Span::styled(
+        mark,
+        if f.field == 3 {
+            cx.theme.selected()
+        } else {
+            cx.theme.base()
+        },
+    ))
+    .render(v, buf);
+    Paragraph::new(Span::styled(
+        "When in doubt, pick the higher severity (002).",
+        cx.theme.dim(),
+    ))
+    .render(rows[5], buf);
+}
+
+fn checkin(area: Rect, buf: &mut Buffer, cx: &Ctx, f: &CheckInForm) {
+    let h = 10 + f.reviews.len() as u16 + u16::from(f.warning.is_some()) * 2;
+    let inner = frame(
+        area,
+        buf,
+        cx,
+        "Check-in (001 loop) · Tab moves · ←/→ choose · Enter on the last field saves",
+        84,
+        h,
+    );
+    let t = cx.theme;
+    let active = |i: usize| if f.field == i { t.selected() } else { t.base() };
+    let trend = match f.trend {
+        None => "not said",
+        Some(crate::domain::event::Trend::Better) => "better",
+        Some(crate::domain::event::Trend::Same) => "same",
+        Some(crate::domain::event::Trend::Worse) => "worse",
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(w) = &f.warning {
+        lines.push(Line::from(Span::styled(
+            fit(w, inner.width as usize),
+            t.warn(),
+        )));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::from(Span::styled(
+        "1. Tech lead's report: better or worse? new users or regions affected?",
+        t.title(),
+    )));
+    lines.push(Line::from(vec![
+        Span::raw("   trend  "),
+        Span::styled(format!("◀ {trend} ▶"), active(0)),
+    ]));
+    let status_row = lines.len();
+    lines.push(Line::raw("   status "));
+    lines.push(Line::from(Span::styled(
+        "2. Mitigations since the last check-in:",
+        t.title(),
+    )));
+    if f.reviews.is_empty() {
+        lines.push(Line::from(Span::styled("   none to review", t.dim())));
+    }
+    for (i, (_, what, verdict)) in f.reviews.iter().enumerate() {
+        lines.push(Line::from(vec![
+            Span::raw(format!("   {} ", fit(&safe(what), 46))),
+            Span::styled(format!("◀ {} ▶", VERDICTS[*verdict]), active(2 + i)),
+        ]));
+    }
+    let last = 2 + f.reviews.len();
+    lines.push(Line::from(Span::styled(
+        "3. Course of action for the next 15-20 minutes (new active measures need IC approval):",
+        t.title(),
+    )));
+    let next_row = lines.len();
+    lines.push(Line::raw("   next   "));
+    Paragraph::new(lines).render(inner, buf);
+    for (row, ta, i) in [(status_row, &f.status, 1), (next_row, &f.next, last)] {
+        let y = inner.y + row as u16;
+        if y < inner.bottom() {
+            field(
+                Rect {
+                    x: inner.x + 10,
+                    y,
+                    width: inner.width.saturating_sub(10),
+                    height: 1,
+                },
+                buf,
+                cx,
+                ta,
+                f.field == i,
+            );
+        }
+    }
+}
+
+fn command_line(area: Rect, buf: &mut Buffer, cx: &Ctx, c: &CommandLine) {
+    let h = if c.completions.is_empty() { 3 } else { 4 };
+    let r = Rect {
+        x: area.x,
+        y: area.bottom().saturating_sub(h + 1),
+        width: area.width,
+        height: h,
+    };
+    Clear.render(r, buf);
+    let block = Block::bordered()
+        .title(" : command · Tab completes · Enter runs · Esc ")
+        .border_style(cx.theme.border(true));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    let [input, comps] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    field(input, buf, cx, &c.input, true);
+    if !c.completions.is_empty() {
+        Paragraph::new(Span::styled(
+            fit(&c.completions.join("  "), comps.width as usize),
+            cx.theme.dim(),
+        ))
+        .render(comps, buf);
+    }
+}

@@ -1,0 +1,145 @@
+//! The event loop: one `select!` over terminal input, journal-worker replies,
+//! a one-second tick (countdowns only) and signals. It redraws only when
+//! something changed, so an idle cockpit costs next to no CPU.
+
+use chrono::Utc;
+use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
+use futures::StreamExt;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+
+use super::layout;
+use super::terminal;
+use super::theme::Theme;
+use crate::app::Cockpit;
+use crate::app::keymap::{DEFAULT_KEYMAP, Keymap, VIM_KEYMAP};
+use crate::app::model::{Level, Model};
+use crate::app::update::{Effect, Msg, update};
+use crate::app::worker::{Reply, Worker};
+
+/// The keymap to use: "default", "vim" or a file, then the user's overrides.
+/// A bad file is reported and the default is used instead.
+pub fn load_keymap(choice: Option<&str>, user_file: Option<&Path>) -> (Keymap, Vec<String>) {
+    let mut warnings = Vec::new();
+    let base = match choice.unwrap_or("default") {
+        "default" => Keymap::parse("keymaps/default.toml", DEFAULT_KEYMAP),
+        "vim" => Keymap::parse("keymaps/vim.toml", VIM_KEYMAP),
+        path => match std::fs::read_to_string(path) {
+            Ok(text) => Keymap::parse(path, &text),
+            Err(e) => {
+                warnings.push(format!("cannot read keymap {path}: {e}; using the default"));
+                Keymap::parse("keymaps/default.toml", DEFAULT_KEYMAP)
+            }
+        },
+    };
+    let mut keymap = base.unwrap_or_else(|e| {
+        warnings.push(format!("{e}; using the default keymap"));
+        Keymap::parse("keymaps/default.toml", DEFAULT_KEYMAP).expect("the shipped keymap parses")
+    });
+    if let Some(file) = user_file
+        && let Ok(text) = std::fs::read_to_string(file)
+    {
+        let mut with_user = keymap.clone();
+        match with_user.merge(&file.display().to_string(), &text) {
+            Ok(()) => keymap = with_user,
+            Err(e) => warnings.push(format!("{e}; your overrides were not applied")),
+        }
+    }
+    (keymap, warnings)
+}
+
+/// Open the full-screen cockpit until the user quits or a signal arrives.
+pub fn run(cockpit: Cockpit, keymap: Keymap, warnings: Vec<String>) -> color_eyre::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let result = rt.block_on(event_loop(cockpit, keymap, warnings));
+    terminal::restore();
+    result
+}
+
+async fn event_loop(
+    cockpit: Cockpit,
+    keymap: Keymap,
+    warnings: Vec<String>,
+) -> color_eyre::Result<()> {
+    let theme = Theme::from_env();
+    let mut model = Model::new(
+        keymap,
+        cockpit.author.clone(),
+        cockpit.journal.path().display().to_string(),
+        Utc::now(),
+    );
+    if let Some(w) = warnings.first() {
+        model.say(Level::Warn, w.clone());
+    }
+    let (tx, mut replies) = tokio::sync::mpsc::unbounded_channel::<Reply>();
+    let worker = Worker::spawn(cockpit, move |r| {
+        let _ = tx.send(r);
+    });
+    let mut term = terminal::init()?;
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    loop {
+        term.draw(|f| super::render(f.area(), f.buffer_mut(), &model, theme))?;
+        let msg = tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => match to_msg(ev, &model, &term) {
+                    Some(m) => m,
+                    None => continue,
+                },
+                // stdin closed or broken: nothing more can be typed.
+                Some(Err(_)) | None => break,
+            },
+            Some(r) = replies.recv() => Msg::Worker(r),
+            _ = tick.tick() => Msg::Tick(Utc::now()),
+            _ = sigterm.recv() => break,
+            _ = sighup.recv() => break,
+        };
+        let mut effects = update(&mut model, msg);
+        // Take every reply already waiting before drawing once.
+        while let Ok(r) = replies.try_recv() {
+            effects.extend(update(&mut model, Msg::Worker(r)));
+        }
+        for e in effects {
+            match e {
+                Effect::Send(req) => worker.send(req),
+                Effect::Bell => {
+                    let _ = std::io::stdout().write_all(b"\x07");
+                }
+            }
+        }
+        if model.quit {
+            break;
+        }
+    }
+    drop(worker);
+    Ok(())
+}
+
+/// Terminal events the model cares about; `None` means "just redraw" (resize).
+fn to_msg(ev: Event, model: &Model, term: &terminal::Tui) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        Event::Mouse(me) => {
+            let size = term.size().ok()?;
+            let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+            let areas = layout::areas(area, model.focus, model.editor.lines().len());
+            let pane = areas.pane_at(me.column, me.row)?;
+            match me.kind {
+                MouseEventKind::ScrollDown => Some(Msg::Scroll { pane, down: true }),
+                MouseEventKind::ScrollUp => Some(Msg::Scroll { pane, down: false }),
+                MouseEventKind::Down(MouseButton::Left) => Some(Msg::Focus(pane)),
+                _ => Some(Msg::Tick(Utc::now())),
+            }
+        }
+        _ => None,
+    }
+}
