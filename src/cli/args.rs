@@ -54,6 +54,8 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         last: Option<usize>,
     },
+    /// Open the cockpit on a throw-away journal with a scripted SEV1
+    Demo,
     /// Playbooks: list, show, check
     #[command(subcommand)]
     Playbook(PlaybookCmd),

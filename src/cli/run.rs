@@ -151,6 +151,9 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     if let Command::Playbook(cmd) = command {
         return playbook_command(&global, cmd);
     }
+    if let Command::Demo = command {
+        return demo(&global).map(|()| String::new());
+    }
     let mut cockpit = open_cockpit(&global)?;
     let at = match &global.at {
         Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
@@ -214,7 +217,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             let incident = cockpit.journal.incident(id)?.clone();
             Ok(output::recorded(&event, &incident, global.json))
         }
-        Command::Playbook(_) => unreachable!("handled above"),
+        Command::Playbook(_) | Command::Demo => unreachable!("handled above"),
     }
 }
 
@@ -268,4 +271,29 @@ fn playbook_command(global: &Global, cmd: PlaybookCmd) -> Result<String, Failure
                 .unwrap_or_else(|| toml::to_string_pretty(pb.as_ref()).unwrap_or_default()))
         }
     }
+}
+
+fn demo(global: &Global) -> Result<(), Failure> {
+    let paths = Paths::discover();
+    let config = match global
+        .config
+        .clone()
+        .or_else(|| paths.as_ref().map(Paths::config_file))
+    {
+        Some(p) => Config::load(&p)?,
+        None => Config::default(),
+    };
+    let playbooks = Arc::new(crate::config::load_playbooks(None)?);
+    let user_keys = paths.as_ref().map(|p| p.config_dir.join("keymap.toml"));
+    let (keymap, _) =
+        crate::ui::runner::load_keymap(config.keymap.as_deref(), user_keys.as_deref());
+    let author = global
+        .author
+        .clone()
+        .or_else(|| std::env::var("COCKPIT_USER").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "you".into());
+    crate::demo::run(playbooks, keymap, &author).map_err(|e| Failure {
+        code: 1,
+        message: format!("{e:#}"),
+    })
 }

@@ -72,7 +72,8 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 t.dim(),
             ));
             if h.engaged_at.is_none() {
-                spans.push(Span::styled(" not engaged", t.warn()));
+                // Assigned but not yet acknowledged: the IC should chase it.
+                spans.push(Span::styled(" ?", t.warn()));
             }
             lines.push(Line::from(spans));
         }
