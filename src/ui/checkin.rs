@@ -86,8 +86,19 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     };
     let (inc, pb) = (&c.incident, &c.playbook);
     let iteration = inc.checkins.len() + 1;
+    let key = cx
+        .model
+        .keymap
+        .key_for(
+            crate::app::keymap::Mode::Normal,
+            crate::app::keymap::Command::CheckIn,
+        )
+        .unwrap_or_default();
     let block = Block::bordered()
         .title(format!(" Check-in loop · #{iteration} "))
+        .title_bottom(
+            Line::from(Span::styled(format!(" {key} holds a check-in "), t.dim())).right_aligned(),
+        )
         .border_style(t.border(focused));
     let inner = block.inner(area);
     block.render(area, buf);
@@ -116,19 +127,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         Constraint::Fill(1),
     ])
     .areas(inner);
-    let key = cx
-        .model
-        .keymap
-        .key_for(
-            crate::app::keymap::Mode::Normal,
-            crate::app::keymap::Command::CheckIn,
-        )
-        .unwrap_or_default();
-    Paragraph::new(Line::from(vec![
-        Span::styled(label, style),
-        Span::styled(format!("   ({key}: hold a check-in)"), t.dim()),
-    ]))
-    .render(label_area, buf);
+    Paragraph::new(Line::from(Span::styled(label, style))).render(label_area, buf);
     if big {
         BigText::builder()
             .pixel_size(PixelSize::Quadrant)

@@ -78,6 +78,17 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             lines.push(Line::from(spans));
         }
     }
+    if inc
+        .roster
+        .iter()
+        .any(|h| h.is_current() && h.engaged_at.is_none())
+        && (lines.len() as u16) < inner.height
+    {
+        lines.push(Line::from(Span::styled(
+            "? assigned, not engaged yet",
+            t.dim(),
+        )));
+    }
     let skip = cx
         .model
         .roster_selected
