@@ -468,8 +468,13 @@ impl Incident {
                 _ => Ok(()),
             },
             FollowUpAdded(f) => non_empty(&f.text, "the follow-up"),
-            ClockAcknowledged { clock } | ClockSnoozed { clock, .. } => {
-                non_empty(clock, "the clock name")
+            ClockAcknowledged { clock } => non_empty(clock, "the clock name"),
+            ClockSnoozed { clock, until } => {
+                non_empty(clock, "the clock name")?;
+                if *until <= event.at {
+                    return Err(RuleError::SnoozeInThePast);
+                }
+                Ok(())
             }
         }
     }

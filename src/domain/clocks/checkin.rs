@@ -91,24 +91,19 @@ impl fmt::Display for TooSoon {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the last check-in was {} ago; 001: check in no more often than every {}, or the team is too busy checking in to work",
+            "only {} between this check-in and the one before; 001: check in no more often than every {}, or the team is too busy checking in to work",
             human_duration(self.since_last),
             format_duration(self.min)
         )
     }
 }
 
-/// Would a check-in held at `at` be too soon after the previous one? The form
-/// asks this before saving; `check_in_loop` marks the ones already held.
+/// Would a check-in held at `at` be too soon after (or, backdated, before)
+/// another one? The form asks this before saving; `check_in_loop` marks the
+/// ones already held.
 pub fn check_in_too_soon(incident: &Incident, pb: &Playbook, at: DateTime<Utc>) -> Option<TooSoon> {
     let min = pb.clocks.checkin_min?;
-    let last = incident
-        .checkins
-        .iter()
-        .map(|c| c.at)
-        .filter(|t| *t <= at)
-        .max()?;
-    let since_last = at - last;
+    let since_last = incident.checkins.iter().map(|c| (at - c.at).abs()).min()?;
     (since_last < min).then_some(TooSoon { since_last, min })
 }
 

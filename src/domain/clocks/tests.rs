@@ -267,6 +267,13 @@ fn check_ins_sooner_than_15_minutes_are_flagged() {
     assert_eq!(soon.since_last, Duration::seconds(14 * 60 + 59));
     assert!(soon.to_string().contains("001"), "{soon}");
     assert_eq!(check_in_too_soon(&r.inc, &r.pb, r.t(60)), None);
+    // Backdated between two check-ins: measured to the nearer one.
+    assert_eq!(
+        check_in_too_soon(&r.inc, &r.pb, r.t(43))
+            .unwrap()
+            .since_last,
+        Duration::minutes(2)
+    );
     assert_eq!(
         check_in_loop(&Run::new(pb_with("")).inc, &r.pb).next_number,
         1
@@ -756,3 +763,24 @@ trait Tap: Sized {
     }
 }
 impl Tap for Playbook {}
+
+#[test]
+fn a_snooze_must_end_after_it_starts() {
+    let r = Run::new(pb_with(""));
+    let mut inc = r.inc.clone();
+    let e = Event::new(
+        inc.id,
+        "ann",
+        r.t(5),
+        r.t(5),
+        EventKind::ClockSnoozed {
+            clock: "checkin".into(),
+            until: r.t(5),
+        },
+    );
+    assert_eq!(
+        inc.apply(&e, &r.pb),
+        Err(crate::domain::RuleError::SnoozeInThePast)
+    );
+    assert!(inc.clocks.is_empty(), "nothing folded");
+}
