@@ -14,7 +14,7 @@ fn utc(s: &str) -> DateTime<Utc> {
 }
 
 fn pb_with(extra_clocks: &str) -> Playbook {
-    // Later keys win in a TOML table? No: duplicates are errors. So replace lines.
+    // TOML refuses duplicate keys: replace an existing [clocks] line, else add one.
     let mut text = DEFAULT.to_string();
     for line in extra_clocks.lines().filter(|l| !l.trim().is_empty()) {
         let key = line.split('=').next().unwrap().trim();
