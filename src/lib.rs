@@ -10,4 +10,5 @@ pub mod demo;
 pub mod domain;
 pub mod journal;
 pub mod logging;
+pub mod notify;
 pub mod ui;

@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
-# The whole test suite, from a fresh clone: installs what the tests need
-# (idempotently), starts the loopback servers the end-to-end tests talk to,
-# then runs every test. `.ci/run` calls exactly this.
-set -euo pipefail
+# The whole test suite, from a fresh clone. `.ci/run` calls exactly this.
+#
+# 1. `cargo test`: unit, integration and CLI tests (no system packages needed).
+# 2. Every tests/support/<area>.sh: each installs what its end-to-end tests need
+#    (apt-get / pip, only if missing), starts its loopback servers or private
+#    D-Bus, runs its tests against them, and stops what it started.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Each support script installs its packages if missing and exports what its
-# tests need (server URLs, a D-Bus address...). They are sourced so the
-# exports reach cargo; each cleans up after itself via the EXIT trap list.
-cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done' EXIT
+failed=()
+run() {
+  echo "== $*"
+  "$@" || failed+=("$*")
+}
+
+run cargo test --locked --no-fail-fast
+run cargo test --locked --benches --no-run
 for support in tests/support/*.sh; do
-  [ -e "$support" ] || continue
-  echo "== $support"
-  # shellcheck source=/dev/null
-  source "$support"
+  [ -e "$support" ] && run bash "$support"
 done
 
-echo "== cargo test"
-cargo test --locked --no-fail-fast
-echo "== benches compile"
-cargo test --locked --benches --no-run
-
-
+if [ ${#failed[@]} -gt 0 ]; then
+  printf 'FAILED: %s\n' "${failed[@]}"
+  exit 1
+fi
+echo "all test stages passed"

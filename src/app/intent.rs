@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::domain::clocks::clock_keys;
 use crate::domain::event::{ActionUpdate, Briefing, CheckIn, FollowUp, Proposal};
 use crate::domain::sanitize::{clean_line, clean_text};
 use crate::domain::{EventId, EventKind, Incident, Playbook, RuleError};
@@ -330,10 +331,10 @@ impl Intent {
                 details: clean_text(&details),
             },
             Intent::ClockAck(clock) => EventKind::ClockAcknowledged {
-                clock: clean_line(&clock),
+                clock: known_clock(need()?, pb, &clock)?,
             },
             Intent::ClockSnooze { clock, until } => EventKind::ClockSnoozed {
-                clock: clean_line(&clock),
+                clock: known_clock(need()?, pb, &clock)?,
                 until,
             },
         })
@@ -349,6 +350,19 @@ fn clean_briefing(b: Briefing) -> Briefing {
         channels: clean_text(&b.channels),
         people: clean_text(&b.people),
     }
+}
+
+/// The clock's key as the clocks spell it, or an error listing the valid ones.
+fn known_clock(incident: &Incident, pb: &Playbook, given: &str) -> Result<String, RuleError> {
+    let given = clean_line(given);
+    let keys = clock_keys(incident, pb);
+    keys.iter()
+        .find(|k| k.eq_ignore_ascii_case(&given))
+        .cloned()
+        .ok_or_else(|| RuleError::UnknownClock {
+            given,
+            valid: keys.join(", "),
+        })
 }
 
 fn canonical_severity(pb: &Playbook, s: &str) -> String {
@@ -425,6 +439,53 @@ mod tests {
         .unwrap();
         assert!(
             matches!(k, EventKind::Declared { ref severity, ref title, .. } if severity == "SEV2" && title == "t")
+        );
+    }
+
+    #[test]
+    fn clock_names_are_checked_against_the_playbooks_clocks() {
+        use crate::domain::{Event, IncidentId};
+        let pb = pb();
+        let mut inc = Incident::new(IncidentId::new());
+        let at = chrono::Utc::now();
+        let declared = Intent::Declare {
+            title: "db down".into(),
+            severity: "SEV1".into(),
+            summary: String::new(),
+            security: false,
+            playbook: "default".into(),
+        }
+        .into_event(None, &pb, "ann")
+        .unwrap();
+        inc.apply(&Event::new(inc.id, "ann", at, at, declared), &pb)
+            .unwrap();
+        let k = Intent::ClockAck("CheckIn".into())
+            .into_event(Some(&inc), &pb, "ann")
+            .unwrap();
+        assert_eq!(
+            k,
+            EventKind::ClockAcknowledged {
+                clock: "checkin".into()
+            }
+        );
+        let k = Intent::ClockSnooze {
+            clock: "fatigue.IC".into(),
+            until: at,
+        }
+        .into_event(Some(&inc), &pb, "ann")
+        .unwrap();
+        assert!(matches!(k, EventKind::ClockSnoozed { ref clock, .. } if clock == "fatigue.ic"));
+        let e = Intent::ClockAck("coffee".into())
+            .into_event(Some(&inc), &pb, "ann")
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("unknown clock `coffee`; valid: checkin, status_update"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("security_report") && msg.contains("handoff.ic"),
+            "{msg}"
         );
     }
 }

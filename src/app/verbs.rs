@@ -1,11 +1,12 @@
 //! The verbs that write events: one grammar for the `cockpit` command line and
 //! the screen's `:` line, so both accept exactly the same words.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::intent::{ActionStep, Intent};
 use crate::domain::event::{Briefing, CheckIn, FollowUp, Proposal, Trend};
+use crate::domain::playbook::parse_duration;
 
 /// Everything that writes an event. Shared by the CLI and the `:` line.
 #[derive(Debug, Subcommand, Clone)]
@@ -115,6 +116,31 @@ pub enum Verb {
         #[arg(required = true, num_args = 1..)]
         summary: Vec<String>,
     },
+    /// Acknowledge or snooze a clock (names: `cockpit clocks`)
+    #[command(subcommand)]
+    Clock(ClockCmd),
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum ClockCmd {
+    /// Seen to it: a recurring clock restarts, a one-off clock is satisfied
+    Ack { name: String },
+    /// Silence a clock for a while; it rings again when the snooze ends
+    Snooze {
+        name: String,
+        /// How long: 90s, 5m, 1h
+        #[arg(long = "for", value_name = "DURATION", default_value = "5m", value_parser = parse_snooze)]
+        length: Duration,
+    },
+}
+
+/// A snooze between a second and a day.
+fn parse_snooze(s: &str) -> Result<Duration, String> {
+    match parse_duration(s) {
+        Some(d) if d > Duration::zero() && d <= Duration::days(1) => Ok(d),
+        Some(_) => Err("a snooze lasts more than 0 and at most 1 day".into()),
+        None => Err(format!("`{s}` is not a duration (use e.g. 90s, 5m, 1h)")),
+    }
 }
 
 #[derive(Debug, Subcommand, Clone)]
@@ -197,8 +223,18 @@ pub enum OutageEdge {
 }
 
 impl Verb {
-    /// The intent this verb expresses. Highlight needs an event id, which the
-    /// caller resolves, so it is returned as `None` here.
+    /// The intent this verb expresses at `now` (a snooze "for 5m" ends at
+    /// `now` + 5m). Highlight needs an event id, which the caller resolves, so
+    /// it is returned as `None`.
+    pub fn into_intent_at(self, now: DateTime<Utc>) -> Option<Intent> {
+        match self {
+            Verb::Clock(ClockCmd::Snooze { name, length }) => Some(Intent::ClockSnooze { clock: name, until: now + length }),
+            other => other.into_intent(),
+        }
+    }
+
+    /// The intent this verb expresses. Highlight needs an event id, and a
+    /// snooze needs the time (`into_intent_at`), so both are `None` here.
     pub fn into_intent(self) -> Option<Intent> {
         let join = |v: Vec<String>| v.join(" ");
         Some(match self {
@@ -316,6 +352,8 @@ impl Verb {
             Verb::Security { details } => Intent::Security(details),
             Verb::Title { title } => Intent::Title(join(title)),
             Verb::Summary { summary } => Intent::Summary(join(summary)),
+            Verb::Clock(ClockCmd::Ack { name }) => Intent::ClockAck(name),
+            Verb::Clock(ClockCmd::Snooze { .. }) => return None,
         })
     }
 }

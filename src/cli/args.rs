@@ -56,6 +56,9 @@ pub enum Command {
     },
     /// Open the cockpit on a throw-away journal with a scripted SEV1
     Demo,
+    /// Print the incident's clocks: check-in loop, status update, escalations...
+    /// (`--json` for shell prompts and status bars)
+    Clocks,
     /// Playbooks: list, show, check
     #[command(subcommand)]
     Playbook(PlaybookCmd),

@@ -1,10 +1,11 @@
 //! The `cockpit` command line: each command calls the same services the screen uses.
 
 mod args;
+mod clock_output;
 mod output;
 mod run;
 
-pub use crate::app::verbs::{ActionCmd, CloseCmd, RoleCmd, Verb};
+pub use crate::app::verbs::{ActionCmd, ClockCmd, CloseCmd, RoleCmd, Verb};
 pub use crate::app::when::parse_when;
 pub use args::{Cli, Command, Global, PlaybookCmd};
 pub use run::{Failure, open_cockpit, run, screen};

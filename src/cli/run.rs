@@ -2,12 +2,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::args::{Cli, Command, Global, PlaybookCmd, Verb};
+use super::clock_output;
 use super::output;
 use crate::app::when::parse_when;
 use crate::app::{AppError, Cockpit, Intent};
 use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
 use crate::domain::Playbook;
 use crate::domain::RuleError;
+use crate::domain::clocks::{check_in_loop, check_in_too_soon};
 use crate::domain::time::{Clock, SystemClock};
 use crate::journal::{Journal, TimelineQuery};
 
@@ -37,7 +39,8 @@ impl From<AppError> for Failure {
                 | RuleError::UnknownRole { .. }
                 | RuleError::UnknownTag { .. }
                 | RuleError::UnknownLinkKind { .. }
-                | RuleError::UnknownServiceStatus { .. },
+                | RuleError::UnknownServiceStatus { .. }
+                | RuleError::UnknownClock { .. },
             ) => 2,
             _ => 1,
         };
@@ -93,11 +96,9 @@ fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
         .or(config.playbook.clone())
         .unwrap_or_else(|| "default".into());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok((
-        Cockpit::new(journal, author, playbook, clock)?,
-        config,
-        paths,
-    ))
+    let mut cockpit = Cockpit::new(journal, author, playbook, clock)?;
+    cockpit.zone = config.zone()?;
+    Ok((cockpit, config, paths))
 }
 
 /// `cockpit` with no command: the full-screen cockpit.
@@ -211,11 +212,41 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
                     })?;
                     Intent::Highlight(e.id)
                 }
-                other => other.into_intent().expect("only highlight needs resolving"),
+                other => other
+                    .into_intent_at(at.unwrap_or(cockpit.now()))
+                    .expect("only highlight needs resolving"),
+            };
+            // 001: "you do not want to repeat this loop more often than once every 15 minutes".
+            let too_soon = match &intent {
+                Intent::CheckIn(_) => {
+                    let pb = cockpit.journal.playbook_of(id)?;
+                    let when = at.unwrap_or(cockpit.now());
+                    check_in_too_soon(cockpit.journal.incident(id)?, &pb, when)
+                }
+                _ => None,
             };
             let event = cockpit.act(id, intent, at)?;
             let incident = cockpit.journal.incident(id)?.clone();
-            Ok(output::recorded(&event, &incident, global.json))
+            let mut out = output::recorded(&event, &incident, global.json);
+            if let (Some(w), false) = (too_soon, global.json) {
+                out.push_str(&format!("warning: {w}\n"));
+            }
+            Ok(out)
+        }
+        Command::Clocks => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let clocks = cockpit.clocks(id)?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            let view = check_in_loop(&incident, &pb);
+            Ok(clock_output::clocks(
+                &incident,
+                &clocks,
+                &view,
+                cockpit.now(),
+                cockpit.zone,
+                global.json,
+            ))
         }
         Command::Playbook(_) | Command::Demo => unreachable!("handled above"),
     }

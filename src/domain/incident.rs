@@ -188,6 +188,10 @@ pub struct Incident {
     pub highlights: BTreeSet<EventId>,
     pub clocks: BTreeMap<String, ClockMark>,
     pub last_comms_at: Option<DateTime<Utc>>,
+    /// The last message to each audience (lower case): 002's hourly client updates.
+    pub comms_by_audience: BTreeMap<String, DateTime<Utc>>,
+    /// When the summary was last written (002: a summary every 30 minutes).
+    pub summary_at: Option<DateTime<Utc>>,
     pub notes: usize,
     pub events: usize,
     pub last_event_at: Option<DateTime<Utc>>,
@@ -225,6 +229,8 @@ impl Incident {
             highlights: BTreeSet::new(),
             clocks: BTreeMap::new(),
             last_comms_at: None,
+            comms_by_audience: BTreeMap::new(),
+            summary_at: None,
             notes: 0,
             events: 0,
             last_event_at: None,
@@ -462,8 +468,13 @@ impl Incident {
                 _ => Ok(()),
             },
             FollowUpAdded(f) => non_empty(&f.text, "the follow-up"),
-            ClockAcknowledged { clock } | ClockSnoozed { clock, .. } => {
-                non_empty(clock, "the clock name")
+            ClockAcknowledged { clock } => non_empty(clock, "the clock name"),
+            ClockSnoozed { clock, until } => {
+                non_empty(clock, "the clock name")?;
+                if *until <= event.at {
+                    return Err(RuleError::SnoozeInThePast);
+                }
+                Ok(())
             }
         }
     }
@@ -624,6 +635,9 @@ impl Incident {
                 self.declared = true;
                 self.title = title.clone();
                 self.summary = summary.clone();
+                if !summary.is_empty() {
+                    self.summary_at = Some(e.at);
+                }
                 self.playbook = playbook.clone();
                 self.declared_at = e.at;
                 self.declared_by = e.author.clone();
@@ -646,7 +660,10 @@ impl Incident {
                 }
             }
             TitleChanged { title } => self.title = title.clone(),
-            SummaryChanged { summary } => self.summary = summary.clone(),
+            SummaryChanged { summary } => {
+                self.summary = summary.clone();
+                self.summary_at = Some(self.summary_at.map_or(e.at, |t| t.max(e.at)));
+            }
             SeverityChanged { severity, .. } => {
                 let sev = pb
                     .severity(severity)
@@ -741,7 +758,15 @@ impl Incident {
                 by: e.author.clone(),
                 checkin: c.clone(),
             }),
-            CommsSent { .. } => self.last_comms_at = Some(e.at),
+            CommsSent { audience, .. } => {
+                self.last_comms_at = Some(e.at);
+                // A backdated entry never moves the clock backwards.
+                let last = self
+                    .comms_by_audience
+                    .entry(audience.trim().to_lowercase())
+                    .or_insert(e.at);
+                *last = (*last).max(e.at);
+            }
             LinkSet { link, url } => {
                 let kind = pb
                     .link_kinds

@@ -1,5 +1,6 @@
 //! The incident model: plain Rust, no IO, no async, no terminal.
 
+pub mod clocks;
 pub mod event;
 pub mod ids;
 pub mod incident;

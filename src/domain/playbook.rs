@@ -46,8 +46,17 @@ pub struct Severity {
     #[serde(default)]
     pub example: String,
     /// PagerDuty Events v2 severity this maps to: critical, error, warning, info.
+    /// Also sets how loud a due clock's desktop notification is.
     #[serde(default = "default_paging")]
     pub paging: String,
+    /// Status update cadence at this severity (003: "update the status page at
+    /// regular intervals in accordance with the severity"); else `clocks.document_update`.
+    #[serde(
+        default,
+        with = "opt_duration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_update: Option<Duration>,
 }
 
 fn default_paging() -> String {
@@ -172,8 +181,19 @@ pub struct ClockSettings {
     pub out_of_hours_escalate: Option<Duration>,
     #[serde(with = "opt_duration")]
     pub out_of_hours_stop: Option<Duration>,
+    /// Out of hours on Saturdays and Sundays too (000: "not during business hours").
+    pub out_of_hours_weekends: bool,
     pub rca_business_days: Option<u32>,
     pub pmr_business_days: Option<u32>,
+    /// How long before its due time a clock shows as "due soon".
+    #[serde(with = "opt_duration")]
+    pub due_soon: Option<Duration>,
+    /// How long a clock may stay due before it is overdue (the check-in loop
+    /// uses `checkin_max` instead).
+    #[serde(with = "opt_duration")]
+    pub overdue_after: Option<Duration>,
+    /// Comms audiences that count as a client update (002: hourly client updates).
+    pub client_audiences: Vec<String>,
 }
 
 impl Default for ClockSettings {
@@ -196,8 +216,14 @@ impl Default for ClockSettings {
             out_of_hours_end: None,
             out_of_hours_escalate: None,
             out_of_hours_stop: None,
+            out_of_hours_weekends: true,
             rca_business_days: None,
             pmr_business_days: None,
+            due_soon: Some(Duration::minutes(2)),
+            overdue_after: Some(Duration::minutes(5)),
+            client_audiences: ["client", "clients", "customer", "customers"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }

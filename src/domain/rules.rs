@@ -70,6 +70,10 @@ pub enum RuleError {
     WatchNotOver { remaining: String },
     #[error("only a {0} or closed incident can be reopened")]
     NotReopenable(String),
+    #[error("unknown clock `{given}`; valid: {valid}")]
+    UnknownClock { given: String, valid: String },
+    #[error("a snooze must end after it starts")]
+    SnoozeInThePast,
     #[error("this build does not know events of kind `{0}`")]
     Unrecognized(String),
 }
