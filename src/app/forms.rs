@@ -11,8 +11,6 @@ use super::model::{
 use super::update::{Effect, act};
 use super::worker::Request;
 use crate::domain::event::{CheckIn, MitigationReview, Proposal, Trend};
-use crate::domain::incident::ActionStatus;
-use crate::domain::time::human_duration;
 use crate::journal::TimelineFilter;
 
 pub fn paste(o: &mut Overlay, text: &str) {
@@ -50,35 +48,12 @@ pub fn open_checkin(m: &mut Model) {
         return;
     };
     let inc = &c.incident;
-    let since = inc.checkins.last().map(|c| c.at).unwrap_or(inc.declared_at);
-    // 001: review the mitigations put in place during the previous iteration.
-    let reviews = inc
-        .actions
-        .iter()
-        .filter(|a| {
-            matches!(
-                a.status,
-                ActionStatus::Approved
-                    | ActionStatus::Started
-                    | ActionStatus::Done
-                    | ActionStatus::Failed
-            )
-        })
-        .filter(|a| {
-            a.history.last().is_some_and(|h| h.at >= since)
-                || matches!(a.status, ActionStatus::Approved | ActionStatus::Started)
-        })
+    let reviews = crate::domain::clocks::mitigations_to_review(inc)
+        .into_iter()
         .map(|a| (a.id, format!("#{} {}", a.number, a.proposal.what), 0))
         .collect();
     // 001: "you do not want to repeat this loop more often than once every 15 minutes"
-    let warning = match (inc.checkins.last(), c.playbook.clocks.checkin_min) {
-        (Some(last), Some(min)) if m.now - last.at < min => Some(format!(
-            "The last check-in was {} ago: more often than every {} keeps people from their work (001).",
-            human_duration(m.now - last.at),
-            human_duration(min)
-        )),
-        _ => None,
-    };
+    let warning = crate::domain::clocks::check_in_too_soon(inc, &c.playbook, m.now).map(|w| w.to_string());
     m.overlay = Some(Overlay::CheckIn(CheckInForm {
         field: 0,
         trend: None,

@@ -49,6 +49,8 @@ pub enum Command {
     Newline,
     LeaveEditor,
     CycleTag,
+    AckClock,
+    SnoozeClock,
 }
 
 impl Command {
@@ -91,6 +93,8 @@ impl Command {
             Newline => "new line in the note",
             LeaveEditor => "leave the editor (the draft stays)",
             CycleTag => "cycle the note's tag",
+            AckClock => "acknowledge the selected (or most pressing) clock",
+            SnoozeClock => "snooze the selected (or most pressing) clock for 5 minutes",
         }
     }
 }

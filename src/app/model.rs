@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use super::keymap::{Chord, Keymap, Mode};
 use super::worker::{IncidentSummary, TimelineRow};
+use crate::domain::clocks::ClockStatus;
 use crate::domain::event::Trend;
+use crate::notify::{NotifyPlanner, Notice};
 use crate::domain::{EventId, Incident, IncidentId, Playbook};
 use crate::journal::{TimelineFilter, TimelineKey};
 
@@ -192,6 +194,14 @@ pub struct Model {
     /// Whether the first incident list has arrived (so "no incident" is real).
     pub loaded: bool,
     pub now: DateTime<Utc>,
+    /// The user's time zone for out-of-hours and business-day clocks (`None`: the system's).
+    pub zone: Option<chrono_tz::Tz>,
+    /// The current incident's clocks at `now`, most pressing first.
+    pub clocks: Vec<ClockStatus>,
+    /// Which clock the loop pane has selected (for ack / snooze).
+    pub clock_selected: usize,
+    /// Remembers which due periods were already notified.
+    pub planner: NotifyPlanner,
 }
 
 impl Model {
@@ -219,6 +229,10 @@ impl Model {
             command_history: Vec::new(),
             loaded: false,
             now,
+            zone: None,
+            clocks: Vec::new(),
+            clock_selected: 0,
+            planner: NotifyPlanner::new(),
         }
     }
 
@@ -256,6 +270,27 @@ impl Model {
         let mut v: Vec<_> = c.incident.actions.iter().collect();
         v.sort_by_key(|a| (rank(a), a.number));
         v
+    }
+}
+
+impl Model {
+    /// Recompute the clocks for `now`; returns notices for newly due periods.
+    pub fn refresh_clocks(&mut self) -> (Vec<Notice>, bool) {
+        let Some(c) = &self.current else {
+            self.clocks.clear();
+            return (Vec::new(), false);
+        };
+        self.clocks = match &self.zone {
+            Some(tz) => crate::domain::clocks::clocks(&c.incident, &c.playbook, self.now, tz),
+            None => crate::domain::clocks::clocks(&c.incident, &c.playbook, self.now, &chrono::Local),
+        };
+        let plan = self.planner.plan(&c.incident, &c.playbook, &self.clocks, self.now);
+        (plan.notices, plan.bell)
+    }
+
+    /// Clocks that need the IC now (due or overdue).
+    pub fn alarms(&self) -> impl Iterator<Item = &ClockStatus> {
+        self.clocks.iter().filter(|c| c.state.needs_attention())
     }
 }
 
