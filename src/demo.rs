@@ -293,7 +293,7 @@ fn seed(c: &mut Cockpit, you: &str) -> color_eyre::Result<IncidentId> {
             note("scaling did not help: error rate unchanged", "mitigation"),
         ),
         (
-            ago(19, 5),
+            ago(14, 30),
             "dana",
             Intent::CheckIn(CheckIn {
                 status: "roles set; 5xx on checkout only".into(),
