@@ -3,7 +3,9 @@
 pub mod event;
 pub mod ids;
 pub mod incident;
+pub mod metrics;
 pub mod playbook;
+pub mod report;
 pub mod rules;
 pub mod sanitize;
 pub mod time;
