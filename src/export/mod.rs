@@ -1,0 +1,3 @@
+//! The postmortem / RCA draft, made from the journal.
+
+pub mod lint;
