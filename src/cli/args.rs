@@ -59,6 +59,31 @@ pub enum Command {
     /// Playbooks: list, show, check
     #[command(subcommand)]
     Playbook(PlaybookCmd),
+    /// Write the postmortem / RCA draft of the incident (templates: the config
+    /// dir's templates/postmortem.md.j2 and postmortem.html.j2 replace the built-in ones)
+    Export {
+        /// md, json (structured, for tools) or html (one self-contained page) [default: md; json with --json]
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
+        /// File to write [default: standard output]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Metrics across incidents (MTTA, time to mitigate, MTTR, check-ins), by severity
+    Report {
+        /// Only incidents declared on or after this day (YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE")]
+        since: Option<NaiveDate>,
+    },
+    /// Check a text against seed 000's postmortem writing rules ("-" reads standard input)
+    Lint { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +186,9 @@ pub enum Verb {
         criticality: String,
         #[arg(long)]
         due: Option<NaiveDate>,
+        /// The timeline entry it comes from (event id prefix)
+        #[arg(long, value_name = "EVENT")]
+        from: Option<String>,
     },
     /// Record the incident as a near miss with the severity it would have had
     NearMiss { would_be: String },
@@ -261,8 +289,8 @@ pub enum OutageEdge {
 }
 
 impl Verb {
-    /// The intent this verb expresses. Highlight needs an event id, which the
-    /// caller resolves, so it is returned as `None` here.
+    /// The intent this verb expresses. Highlight and a follow-up `--from` an
+    /// entry need an event id, which the caller resolves, so they are `None` here.
     pub fn into_intent(self) -> Option<Intent> {
         let join = |v: Vec<String>| v.join(" ");
         Some(match self {
@@ -364,11 +392,13 @@ impl Verb {
             Verb::Close(CloseCmd::Confirm) => Intent::CloseConfirm,
             Verb::Reopen { reason } => Intent::Reopen(reason),
             Verb::Highlight { .. } => return None,
+            Verb::Followup { from: Some(_), .. } => return None,
             Verb::Followup {
                 text,
                 owner,
                 criticality,
                 due,
+                from: None,
             } => Intent::FollowUp(FollowUp {
                 text: join(text),
                 owner,

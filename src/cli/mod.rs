@@ -2,9 +2,12 @@
 
 mod args;
 mod output;
+mod postmortem;
 mod run;
 mod when;
 
-pub use args::{ActionCmd, Cli, CloseCmd, Command, Global, PlaybookCmd, RoleCmd, Verb};
-pub use run::{Failure, open_cockpit, run};
+pub use args::{
+    ActionCmd, Cli, CloseCmd, Command, ExportFormat, Global, PlaybookCmd, RoleCmd, Verb,
+};
+pub use run::{Failure, execute, open_cockpit, run};
 pub use when::parse_when;

@@ -324,6 +324,17 @@ const NOT_PARTICIPLES: &[&str] = &[
     "advanced",
     "experienced",
 ];
+/// Participles that usually describe a state of a system ("the pool is
+/// exhausted"); flagged only with an agent ("was broken by the deploy").
+const STATES: &[&str] = &[
+    "broken",
+    "exhausted",
+    "degraded",
+    "saturated",
+    "overloaded",
+    "stuck",
+    "full",
+];
 const PASSIVE_TIP: &str = "say who did it: \"Sally copied the logs\", not \"the logs were copied\" (000); passive voice is fine under Lessons learned";
 
 struct Token {
@@ -588,7 +599,8 @@ fn passive_at(toks: &[Token], i: usize) -> Option<usize> {
     } else {
         IRREGULAR_PARTICIPLES.contains(&word) || (word.len() >= 4 && word.ends_with("ed"))
     };
-    participle.then_some(j - i + 1)
+    let agent = toks.get(j + 1).is_some_and(|t| t.lower == "by");
+    (participle && (agent || !STATES.contains(&word))).then_some(j - i + 1)
 }
 
 #[cfg(test)]

@@ -85,6 +85,7 @@ fn passive_voice_is_flagged() {
         ("The database was taken offline.", "was taken"),
         ("The table got deleted.", "got deleted"),
         ("Release 42 was quickly rolled back.", "was quickly rolled"),
+        ("The pool was exhausted by the batch job.", "was exhausted"),
     ] {
         assert_eq!(flagged(text, Rule::PassiveVoice), [found], "{text}");
     }
@@ -99,6 +100,7 @@ fn active_voice_and_states_are_not_passive() {
         "The error rate was 20% at 03:10.",
         "The queue is red on the dashboard.",
         "Bob is the incident commander.",
+        "The connection pool is exhausted.",
     ] {
         assert!(flagged(text, Rule::PassiveVoice).is_empty(), "{text}");
     }

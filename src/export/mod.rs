@@ -1,3 +1,68 @@
-//! The postmortem / RCA draft, made from the journal.
+//! The postmortem / RCA draft, made from the journal (000: an RCA within one
+//! business day; 002: a draft report before the review meeting; 004: a PMR
+//! with executive summary, RCA, timeline and action items).
+//!
+//! The API the CLI and the screen share:
+//!
+//! - [`export`]: (incident, events, playbook, now, format, templates) -> the
+//!   document as a `String`. Pure apart from the templates already loaded.
+//! - [`draft`]: the same as data ([`Postmortem`]), for callers that want fields.
+//! - [`save`]: write a rendered document to a file, returning its path; with
+//!   no path given, `postmortem-<incident>.<ext>` in the given folder.
+//! - [`Templates::load`]: the built-in templates, or the user's copies from
+//!   the config dir's `templates/` folder.
+//! - [`lint::lint`]: seed 000's writing rules over any text.
+//!
+//! Follow-up items are exported as a checklist. Sending them to a ticket
+//! endpoint (issue 7, item 4) waits for the sync engine's generic webhook:
+//! `FollowUpAdded` events are in the journal, ready for an outbox subscription.
 
+pub mod draft;
 pub mod lint;
+mod render;
+mod sections;
+
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+pub use draft::{Postmortem, draft};
+pub use render::{ExportError, Format, Templates, render};
+
+use crate::domain::{Event, Incident, Playbook};
+
+/// The postmortem draft of `incident` in `format`.
+pub fn export(
+    incident: &Incident,
+    events: &[Event],
+    playbook: &Playbook,
+    now: DateTime<Utc>,
+    format: Format,
+    templates: &Templates,
+) -> Result<String, ExportError> {
+    render(&draft(incident, events, playbook, now), format, templates)
+}
+
+/// The file name a draft gets when none is given: `postmortem-1a2b3c4d.md`.
+pub fn file_name(incident: &Incident, format: Format) -> String {
+    format!("postmortem-{}.{}", incident.id.short(), format.extension())
+}
+
+/// Write `document` to `out`, or to `dir/<file_name>` when `out` is `None`.
+/// Returns the path written.
+pub fn save(
+    document: &str,
+    out: Option<&Path>,
+    dir: &Path,
+    incident: &Incident,
+    format: Format,
+) -> Result<PathBuf, ExportError> {
+    let path = match out {
+        Some(p) => p.to_path_buf(),
+        None => dir.join(file_name(incident, format)),
+    };
+    std::fs::write(&path, document).map_err(|e| ExportError::Write {
+        path: path.clone(),
+        detail: e.to_string(),
+    })?;
+    Ok(path)
+}
