@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::args::{ExportFormat, Global};
 use super::run::Failure;
-use crate::app::Cockpit;
+use crate::app::{AppError, Cockpit};
 use crate::config::Paths;
+use crate::domain::IncidentId;
 use crate::domain::metrics::incident_metrics;
 use crate::domain::report::{Report, Stat, Summary, report};
 use crate::domain::time::human_duration;
@@ -33,6 +34,20 @@ fn templates_dir(global: &Global) -> Option<PathBuf> {
     }
 }
 
+/// The incident named, else the only open one, else (the usual case after an
+/// incident: nothing is open) the one declared last.
+fn pick_for_export(cockpit: &mut Cockpit, given: Option<&str>) -> Result<IncidentId, Failure> {
+    match cockpit.pick_incident(given) {
+        Err(AppError::NoOpenIncident) => {
+            let ids = cockpit.journal.incident_ids()?;
+            ids.last()
+                .copied()
+                .ok_or_else(|| AppError::NoOpenIncident.into())
+        }
+        other => Ok(other?),
+    }
+}
+
 pub fn export_command(
     cockpit: &mut Cockpit,
     global: &Global,
@@ -46,7 +61,7 @@ pub fn export_command(
         None if global.json => Format::Json,
         None => Format::Markdown,
     };
-    let id = cockpit.pick_incident(global.incident.as_deref())?;
+    let id = pick_for_export(cockpit, global.incident.as_deref())?;
     let pb = cockpit.journal.playbook_of(id)?;
     let incident = cockpit.journal.incident(id)?.clone();
     let events = cockpit.journal.events(id, &TimelineQuery::default())?;

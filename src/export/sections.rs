@@ -75,6 +75,7 @@ fn is_milestone(kind: &EventKind) -> bool {
             | OutageEnded {}
             | CloseRequested {}
             | ObjectionRaised { .. }
+            | ObjectionWithdrawn { .. }
             | Closed {}
             | Reopened { .. }
             | NearMiss { .. }
@@ -116,6 +117,16 @@ pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Ti
                 EventKind::Closed {} if Some(e.id) == last_close => {
                     markers.push("incident_end".to_string());
                     line.text
+                }
+                EventKind::ObjectionWithdrawn { .. } => "withdrew the objection".into(),
+                EventKind::ServiceStatusChanged { status, reason } => {
+                    let label = pb
+                        .service_status(status)
+                        .map_or(status.as_str(), |s| &s.label);
+                    match reason.as_str() {
+                        "" => format!("service status {label}"),
+                        r => format!("service status {label}: {r}"),
+                    }
                 }
                 // Quoted, so the linter reads it as the IC's words (000's script).
                 EventKind::CloseRequested {} => format!(
