@@ -20,6 +20,8 @@
 //!   actions taken, not vague categories." (vague time references)
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -55,75 +57,27 @@ pub struct Finding {
     pub suggestion: String,
 }
 
+#[rustfmt::skip]
 const THIRD_PERSON: &[&str] = &[
-    "i",
-    "me",
-    "my",
-    "mine",
-    "myself",
-    "we",
-    "us",
-    "our",
-    "ours",
-    "ourselves",
-    "i'm",
-    "i've",
-    "i'd",
-    "i'll",
-    "we're",
-    "we've",
-    "we'd",
-    "we'll",
-    "let's",
+    "i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "i'm", "i've",
+    "i'd", "i'll", "we're", "we've", "we'd", "we'll", "let's",
 ];
 const THIRD_PERSON_TIP: &str =
     "write in the third person: name the team or the person (000: \"authored by the team\")";
 
 /// Judgement words and hindsight. "faulty" and "failed" stay out: they
 /// describe hardware and jobs, not people.
+#[rustfmt::skip]
 const BLAME: &[&str] = &[
-    "blame",
-    "blamed",
-    "blaming",
-    "fault",
-    "careless",
-    "carelessly",
-    "negligent",
-    "negligence",
-    "incompetent",
-    "incompetence",
-    "lazy",
-    "sloppy",
-    "stupid",
-    "dumb",
-    "idiot",
-    "idiotic",
-    "foolish",
-    "reckless",
-    "irresponsible",
-    "inexcusable",
-    "unacceptable",
-    "embarrassing",
-    "terrible",
-    "awful",
-    "horrible",
-    "ridiculous",
-    "silly",
-    "mistake",
-    "mistakes",
-    "obviously",
-    "human error",
-    "screwed up",
-    "messed up",
-    "dropped the ball",
+    "blame", "blamed", "blaming", "fault", "careless", "carelessly", "negligent", "negligence",
+    "incompetent", "incompetence", "lazy", "sloppy", "stupid", "dumb", "idiot", "idiotic",
+    "foolish", "reckless", "irresponsible", "inexcusable", "unacceptable", "embarrassing",
+    "terrible", "awful", "horrible", "ridiculous", "silly", "mistake", "mistakes", "obviously",
+    "human error", "screwed up", "messed up", "dropped the ball",
 ];
+#[rustfmt::skip]
 const HINDSIGHT: &[&str] = &[
-    "should have",
-    "should've",
-    "shouldn't have",
-    "should not have",
-    "could have",
-    "could've",
+    "should have", "should've", "shouldn't have", "should not have", "could have", "could've",
 ];
 const BLAME_TIP: &str =
     "describe the action and its effect without judgement (000: \"Don't assign blame\")";
@@ -173,29 +127,12 @@ const CASUAL: &[(&str, &str)] = &[
     ("freaked out", "drop it"),
 ];
 
+#[rustfmt::skip]
 const VAGUE_TIME: &[&str] = &[
-    "recently",
-    "lately",
-    "soon",
-    "shortly",
-    "momentarily",
-    "eventually",
-    "a while",
-    "a bit",
-    "in a moment",
-    "at some point",
-    "the other day",
-    "some time ago",
-    "a few minutes",
-    "asap",
-    "yesterday",
-    "today",
-    "tonight",
-    "tomorrow",
-    "this morning",
-    "this afternoon",
-    "this evening",
-    "last night",
+    "recently", "lately", "soon", "shortly", "momentarily", "eventually", "a while", "a bit",
+    "in a moment", "at some point", "the other day", "some time ago", "a few minutes", "asap",
+    "yesterday", "today", "tonight", "tomorrow", "this morning", "this afternoon",
+    "this evening", "last night",
 ];
 const VAGUE_TIME_TIP: &str = "give the time (e.g. 14:05 UTC) or the duration (000: \"Be precise\")";
 
@@ -207,135 +144,69 @@ const BE: &[&str] = &[
 const BETWEEN: &[&str] = &[
     "not", "never", "also", "then", "already", "still", "just", "only", "all", "both",
 ];
+#[rustfmt::skip]
 const IRREGULAR_PARTICIPLES: &[&str] = &[
-    "arisen",
-    "beaten",
-    "begun",
-    "bent",
-    "bound",
-    "bitten",
-    "blown",
-    "broken",
-    "brought",
-    "built",
-    "bought",
-    "caught",
-    "chosen",
-    "cut",
-    "dealt",
-    "done",
-    "drawn",
-    "driven",
-    "eaten",
-    "fallen",
-    "fed",
-    "felt",
-    "fought",
-    "found",
-    "forbidden",
-    "forgotten",
-    "forgiven",
-    "frozen",
-    "given",
-    "grown",
-    "hung",
-    "heard",
-    "hidden",
-    "hit",
-    "held",
-    "hurt",
-    "kept",
-    "known",
-    "laid",
-    "led",
-    "left",
-    "lent",
-    "lost",
-    "made",
-    "meant",
-    "met",
-    "paid",
-    "put",
-    "read",
-    "rebuilt",
-    "rerun",
-    "reset",
-    "run",
-    "said",
-    "seen",
-    "sent",
-    "set",
-    "shaken",
-    "shown",
-    "shut",
-    "sold",
-    "spent",
-    "split",
-    "spread",
-    "stolen",
-    "struck",
-    "taken",
-    "taught",
-    "thrown",
-    "told",
-    "thought",
-    "understood",
-    "undone",
-    "woken",
-    "won",
-    "worn",
-    "withdrawn",
-    "written",
-    "overwritten",
-    "rewritten",
+    "arisen", "beaten", "begun", "bent", "bound", "bitten", "blown", "broken", "brought",
+    "built", "bought", "caught", "chosen", "cut", "dealt", "done", "drawn", "driven", "eaten",
+    "fallen", "fed", "felt", "fought", "found", "forbidden", "forgotten", "forgiven", "frozen",
+    "given", "grown", "hung", "heard", "hidden", "hit", "held", "hurt", "kept", "known", "laid",
+    "led", "left", "lent", "lost", "made", "meant", "met", "paid", "put", "read", "rebuilt",
+    "rerun", "reset", "run", "said", "seen", "sent", "set", "shaken", "shown", "shut", "sold",
+    "spent", "split", "spread", "stolen", "struck", "taken", "taught", "thrown", "told",
+    "thought", "understood", "undone", "woken", "won", "worn", "withdrawn", "written",
+    "overwritten", "rewritten",
 ];
 /// Words ending in -ed that are no participle, and states that read fine.
+#[rustfmt::skip]
 const NOT_PARTICIPLES: &[&str] = &[
-    "need",
-    "feed",
-    "seed",
-    "speed",
-    "bleed",
-    "breed",
-    "proceed",
-    "succeed",
-    "exceed",
-    "indeed",
-    "embed",
-    "shed",
-    "bed",
-    "red",
-    "hundred",
-    "based",
-    "related",
-    "located",
-    "supposed",
-    "interested",
-    "concerned",
-    "involved",
-    "tired",
-    "excited",
-    "pleased",
-    "worried",
-    "surprised",
-    "limited",
-    "dedicated",
-    "detailed",
-    "advanced",
-    "experienced",
+    "need", "feed", "seed", "speed", "bleed", "breed", "proceed", "succeed", "exceed", "indeed",
+    "embed", "shed", "bed", "red", "hundred", "based", "related", "located", "supposed",
+    "interested", "concerned", "involved", "tired", "excited", "pleased", "worried",
+    "surprised", "limited", "dedicated", "detailed", "advanced", "experienced",
 ];
 /// Participles that usually describe a state of a system ("the pool is
 /// exhausted"); flagged only with an agent ("was broken by the deploy").
+#[rustfmt::skip]
 const STATES: &[&str] = &[
-    "broken",
-    "exhausted",
-    "degraded",
-    "saturated",
-    "overloaded",
-    "stuck",
-    "full",
+    "broken", "exhausted", "degraded", "saturated", "overloaded", "stuck", "full",
 ];
 const PASSIVE_TIP: &str = "say who did it: \"Sally copied the logs\", not \"the logs were copied\" (000); passive voice is fine under Lessons learned";
+
+/// A word or words to flag, with its rule and what to write instead.
+struct Phrase {
+    text: &'static str,
+    rule: Rule,
+    suggestion: String,
+}
+
+/// Every phrase rule, keyed by its first word: a line is read once, with one
+/// lookup per word (the lists would otherwise be scanned at every word).
+static PHRASES: LazyLock<HashMap<&'static str, Vec<Phrase>>> = LazyLock::new(|| {
+    let mut all: Vec<Phrase> = Vec::new();
+    let mut add = |list: &[&'static str], rule: Rule, tip: &str| {
+        all.extend(list.iter().map(|text| Phrase {
+            text,
+            rule,
+            suggestion: tip.to_string(),
+        }))
+    };
+    add(BLAME, Rule::Blame, BLAME_TIP);
+    add(HINDSIGHT, Rule::Blame, HINDSIGHT_TIP);
+    add(VAGUE_TIME, Rule::VagueTime, VAGUE_TIME_TIP);
+    all.extend(CASUAL.iter().map(|(text, instead)| Phrase {
+        text,
+        rule: Rule::Casual,
+        suggestion: format!("formal wording: {instead} (000: \"Don't use casual language\")"),
+    }));
+    // The longest phrase wins where several start alike ("should not have").
+    all.sort_by_key(|p| std::cmp::Reverse(p.text.len()));
+    let mut map: HashMap<&'static str, Vec<Phrase>> = HashMap::new();
+    for p in all {
+        let first = p.text.split(' ').next().unwrap_or(p.text);
+        map.entry(first).or_default().push(p);
+    }
+    map
+});
 
 struct Token {
     lower: String,
@@ -439,13 +310,17 @@ fn mask(line: &str) -> String {
     let blank = |out: &mut String, c: char| out.extend(std::iter::repeat_n(' ', c.len_utf8()));
     while i < chars.len() {
         let c = chars[i];
-        let rest: String = chars[i..].iter().take(8).collect();
+        let starts = |p: &str| {
+            p.chars()
+                .enumerate()
+                .all(|(k, x)| chars.get(i + k) == Some(&x))
+        };
         let close = match c {
             '`' => Some('`'),
             '"' => Some('"'),
             '\u{201c}' => Some('\u{201d}'),
             '<' => Some('>'),
-            _ if rest.starts_with("http://") || rest.starts_with("https://") => Some(' '),
+            'h' if starts("http://") || starts("https://") => Some(' '),
             _ => None,
         };
         let Some(close) = close else {
@@ -513,13 +388,13 @@ fn tokens(line: &str) -> Vec<Token> {
 
 /// Does the phrase (space-separated words) start at token `i`? Returns how many tokens.
 fn phrase_at(toks: &[Token], i: usize, phrase: &str) -> Option<usize> {
-    let words: Vec<&str> = phrase.split(' ').collect();
-    let hit = words.len() <= toks.len() - i
-        && words
-            .iter()
+    let n = phrase.split(' ').count();
+    let hit = n <= toks.len() - i
+        && phrase
+            .split(' ')
             .enumerate()
-            .all(|(k, w)| toks[i + k].lower == *w);
-    hit.then_some(words.len())
+            .all(|(k, w)| toks[i + k].lower == w);
+    hit.then_some(n)
 }
 
 fn lint_line(line: &str, number: usize, passive_allowed: bool) -> Vec<Finding> {
@@ -543,29 +418,17 @@ fn lint_line(line: &str, number: usize, passive_allowed: bool) -> Vec<Finding> {
         if THIRD_PERSON.contains(&t.lower.as_str()) && original != "US" && !slash {
             push(i, 1, Rule::ThirdPerson, THIRD_PERSON_TIP);
         }
-        if let Some(n) = BLAME.iter().find_map(|p| phrase_at(&toks, i, p)) {
-            push(i, n, Rule::Blame, BLAME_TIP);
-        }
-        if let Some(n) = HINDSIGHT.iter().find_map(|p| phrase_at(&toks, i, p)) {
-            push(i, n, Rule::Blame, HINDSIGHT_TIP);
-        }
-        if let Some((n, instead)) = CASUAL
-            .iter()
-            .find_map(|(p, instead)| phrase_at(&toks, i, p).map(|n| (n, *instead)))
-        {
-            push(
-                i,
-                n,
-                Rule::Casual,
-                &format!("formal wording: {instead} (000: \"Don't use casual language\")"),
-            );
-        }
         // "as soon as the deploy finished" ties the time to an event: precise enough.
         let as_soon_as = t.lower == "soon" && i > 0 && toks[i - 1].lower == "as";
-        if let Some(n) = VAGUE_TIME.iter().find_map(|p| phrase_at(&toks, i, p))
-            && !as_soon_as
-        {
-            push(i, n, Rule::VagueTime, VAGUE_TIME_TIP);
+        let mut seen: Vec<Rule> = Vec::new();
+        for p in PHRASES.get(t.lower.as_str()).into_iter().flatten() {
+            if seen.contains(&p.rule) || (p.rule == Rule::VagueTime && as_soon_as) {
+                continue;
+            }
+            if let Some(n) = phrase_at(&toks, i, p.text) {
+                push(i, n, p.rule, &p.suggestion);
+                seen.push(p.rule);
+            }
         }
         // "is being investigated" is one finding, not two.
         if !passive_allowed
