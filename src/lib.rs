@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod journal;
 pub mod logging;
 pub mod notify;

@@ -53,7 +53,8 @@ pub fn open_checkin(m: &mut Model) {
         .map(|a| (a.id, format!("#{} {}", a.number, a.proposal.what), 0))
         .collect();
     // 001: "you do not want to repeat this loop more often than once every 15 minutes"
-    let warning = crate::domain::clocks::check_in_too_soon(inc, &c.playbook, m.now).map(|w| w.to_string());
+    let warning =
+        crate::domain::clocks::check_in_too_soon(inc, &c.playbook, m.now).map(|w| w.to_string());
     m.overlay = Some(Overlay::CheckIn(CheckInForm {
         field: 0,
         trend: None,

@@ -10,9 +10,9 @@ use super::keymap::{Chord, Keymap, Mode};
 use super::worker::{IncidentSummary, TimelineRow};
 use crate::domain::clocks::ClockStatus;
 use crate::domain::event::Trend;
-use crate::notify::{NotifyPlanner, Notice};
 use crate::domain::{EventId, Incident, IncidentId, Playbook};
 use crate::journal::{TimelineFilter, TimelineKey};
+use crate::notify::{Notice, NotifyPlanner};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -282,9 +282,13 @@ impl Model {
         };
         self.clocks = match &self.zone {
             Some(tz) => crate::domain::clocks::clocks(&c.incident, &c.playbook, self.now, tz),
-            None => crate::domain::clocks::clocks(&c.incident, &c.playbook, self.now, &chrono::Local),
+            None => {
+                crate::domain::clocks::clocks(&c.incident, &c.playbook, self.now, &chrono::Local)
+            }
         };
-        let plan = self.planner.plan(&c.incident, &c.playbook, &self.clocks, self.now);
+        let plan = self
+            .planner
+            .plan(&c.incident, &c.playbook, &self.clocks, self.now);
         (plan.notices, plan.bell)
     }
 

@@ -20,7 +20,10 @@ pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     Focus(Pane),
-    Scroll { pane: Pane, down: bool },
+    Scroll {
+        pane: Pane,
+        down: bool,
+    },
     Tick(DateTime<Utc>),
     Worker(Reply),
     /// Something the adapters want the user to know (e.g. notifications are off).

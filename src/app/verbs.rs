@@ -98,6 +98,9 @@ pub enum Verb {
         criticality: String,
         #[arg(long)]
         due: Option<NaiveDate>,
+        /// The timeline entry it comes from (event id prefix)
+        #[arg(long, value_name = "EVENT")]
+        from: Option<String>,
     },
     /// Record the incident as a near miss with the severity it would have had
     NearMiss { would_be: String },
@@ -228,7 +231,10 @@ impl Verb {
     /// it is returned as `None`.
     pub fn into_intent_at(self, now: DateTime<Utc>) -> Option<Intent> {
         match self {
-            Verb::Clock(ClockCmd::Snooze { name, length }) => Some(Intent::ClockSnooze { clock: name, until: now + length }),
+            Verb::Clock(ClockCmd::Snooze { name, length }) => Some(Intent::ClockSnooze {
+                clock: name,
+                until: now + length,
+            }),
             other => other.into_intent(),
         }
     }
@@ -336,11 +342,13 @@ impl Verb {
             Verb::Close(CloseCmd::Confirm) => Intent::CloseConfirm,
             Verb::Reopen { reason } => Intent::Reopen(reason),
             Verb::Highlight { .. } => return None,
+            Verb::Followup { from: Some(_), .. } => return None,
             Verb::Followup {
                 text,
                 owner,
                 criticality,
                 due,
+                from: None,
             } => Intent::FollowUp(FollowUp {
                 text: join(text),
                 owner,

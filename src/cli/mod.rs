@@ -3,9 +3,10 @@
 mod args;
 mod clock_output;
 mod output;
+mod postmortem;
 mod run;
 
 pub use crate::app::verbs::{ActionCmd, ClockCmd, CloseCmd, RoleCmd, Verb};
 pub use crate::app::when::parse_when;
-pub use args::{Cli, Command, Global, PlaybookCmd};
-pub use run::{Failure, open_cockpit, run, screen};
+pub use args::{Cli, Command, ExportFormat, Global, PlaybookCmd};
+pub use run::{Failure, execute, open_cockpit, run, screen};

@@ -4,12 +4,14 @@ use std::sync::Arc;
 use super::args::{Cli, Command, Global, PlaybookCmd, Verb};
 use super::clock_output;
 use super::output;
+use super::postmortem;
 use crate::app::when::parse_when;
 use crate::app::{AppError, Cockpit, Intent};
 use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
 use crate::domain::Playbook;
 use crate::domain::RuleError;
 use crate::domain::clocks::{check_in_loop, check_in_too_soon};
+use crate::domain::event::FollowUp;
 use crate::domain::time::{Clock, SystemClock};
 use crate::journal::{Journal, TimelineQuery};
 
@@ -149,13 +151,28 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Some(c) => c,
         None => Command::Show,
     };
-    if let Command::Playbook(cmd) = command {
-        return playbook_command(&global, cmd);
+    match command {
+        Command::Playbook(cmd) => return playbook_command(&global, cmd),
+        Command::Lint { file } => return postmortem::lint_command(&file, global.json),
+        _ => {}
     }
     if let Command::Demo = command {
         return demo(&global).map(|()| String::new());
     }
     let mut cockpit = open_cockpit(&global)?;
+    execute(&mut cockpit, &global, command)
+}
+
+/// Run one command on an open cockpit. The tests drive scripted incidents
+/// through here with a fixed clock.
+pub fn execute(
+    cockpit: &mut Cockpit,
+    global: &Global,
+    command: Command,
+) -> Result<String, Failure> {
+    if let Some(author) = &global.author {
+        cockpit.author = author.clone();
+    }
     let at = match &global.at {
         Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
         None => None,
@@ -184,6 +201,10 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             )?;
             Ok(output::timeline(&events, &incident, global.json))
         }
+        Command::Export { format, out } => {
+            postmortem::export_command(cockpit, global, format, out.as_deref())
+        }
+        Command::Report { since } => postmortem::report_command(cockpit, since, global.json),
         Command::Verb(Verb::Declare {
             title,
             severity,
@@ -204,17 +225,30 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         }
         Command::Verb(verb) => {
             let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let find = |reference: String| -> Result<crate::domain::EventId, Failure> {
+                let found = cockpit.journal.find_event(id, &reference)?;
+                found.map(|e| e.id).ok_or_else(|| {
+                    Failure::from(AppError::from(RuleError::UnknownEvent(reference)))
+                })
+            };
             let intent = match verb {
-                Verb::Highlight { event } => {
-                    let found = cockpit.journal.find_event(id, &event)?;
-                    let e = found.ok_or_else(|| {
-                        Failure::from(AppError::from(RuleError::UnknownEvent(event)))
-                    })?;
-                    Intent::Highlight(e.id)
-                }
+                Verb::Highlight { event } => Intent::Highlight(find(event)?),
+                Verb::Followup {
+                    text,
+                    owner,
+                    criticality,
+                    due,
+                    from: Some(from),
+                } => Intent::FollowUp(FollowUp {
+                    text: text.join(" "),
+                    owner,
+                    criticality,
+                    due,
+                    from_event: Some(find(from)?),
+                }),
                 other => other
                     .into_intent_at(at.unwrap_or(cockpit.now()))
-                    .expect("only highlight needs resolving"),
+                    .expect("only highlight and follow-up --from need resolving"),
             };
             // 001: "you do not want to repeat this loop more often than once every 15 minutes".
             let too_soon = match &intent {
@@ -248,7 +282,9 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
                 global.json,
             ))
         }
-        Command::Playbook(_) | Command::Demo => unreachable!("handled above"),
+        Command::Playbook(_) | Command::Lint { .. } | Command::Demo => {
+            unreachable!("handled in run")
+        }
     }
 }
 

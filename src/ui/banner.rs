@@ -18,15 +18,30 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let Some(first) = alarms.first() else { return };
     let k = |c| m.keymap.key_for(Mode::Normal, c).unwrap_or_default();
     let what = |c: &&crate::domain::clocks::ClockStatus| {
-        let state = if c.state == ClockState::Overdue { "OVERDUE" } else { "due" };
+        let state = if c.state == ClockState::Overdue {
+            "OVERDUE"
+        } else {
+            "due"
+        };
         format!("{} {state}", c.name)
     };
     let mut text = format!(" ⚠ {}: {}", what(first), first.task);
     if alarms.len() > 1 {
-        text.push_str(&format!("  (+{}: {})", alarms.len() - 1, alarms[1..].iter().map(what).collect::<Vec<_>>().join(", ")));
+        text.push_str(&format!(
+            "  (+{}: {})",
+            alarms.len() - 1,
+            alarms[1..].iter().map(what).collect::<Vec<_>>().join(", ")
+        ));
     }
-    let hints = format!(" {} ack · {} snooze 5m ", k(Command::AckClock), k(Command::SnoozeClock));
+    let hints = format!(
+        " {} ack · {} snooze 5m ",
+        k(Command::AckClock),
+        k(Command::SnoozeClock)
+    );
     let room = (area.width as usize).saturating_sub(hints.chars().count());
-    let line = Line::from(vec![Span::styled(format!("{:<room$}", fit(&text, room)), t.alarm()), Span::styled(hints, t.alarm())]);
+    let line = Line::from(vec![
+        Span::styled(format!("{:<room$}", fit(&text, room)), t.alarm()),
+        Span::styled(hints, t.alarm()),
+    ]);
     Paragraph::new(line).render(area, buf);
 }

@@ -13,8 +13,8 @@ use tui_big_text::{BigText, PixelSize};
 use super::Ctx;
 use super::text::{fit, safe};
 use crate::app::model::Pane;
-use crate::domain::event::Trend;
 use crate::domain::clocks::{ClockKind, ClockState};
+use crate::domain::event::Trend;
 
 fn mmss(d: Duration) -> String {
     let s = d.num_seconds().max(0);
@@ -62,16 +62,42 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         .border_style(t.border(focused));
     let inner = block.inner(area);
     block.render(area, buf);
-    let checkin = cx.model.clocks.iter().find(|c| c.kind == ClockKind::CheckIn);
+    let checkin = cx
+        .model
+        .clocks
+        .iter()
+        .find(|c| c.kind == ClockKind::CheckIn);
     let (label, digits, style): (String, String, Style) = match checkin {
         Some(k) => match k.state {
-            ClockState::Overdue => ("CHECK-IN OVERDUE by".into(), mmss(cx.now - k.overdue_at), t.alarm()),
-            ClockState::Due => ("check-in due now; overdue in".into(), mmss(k.overdue_at - cx.now), t.warn()),
-            ClockState::Satisfied => ("check-in acknowledged".into(), mmss(k.overdue_at - cx.now), t.dim()),
-            _ if k.snoozed_until.is_some_and(|s| s > cx.now) => ("check-in snoozed; due in".into(), mmss(k.due_at - cx.now), t.dim()),
+            ClockState::Overdue => (
+                "CHECK-IN OVERDUE by".into(),
+                mmss(cx.now - k.overdue_at),
+                t.alarm(),
+            ),
+            ClockState::Due => (
+                "check-in due now; overdue in".into(),
+                mmss(k.overdue_at - cx.now),
+                t.warn(),
+            ),
+            ClockState::Satisfied => (
+                "check-in acknowledged".into(),
+                mmss(k.overdue_at - cx.now),
+                t.dim(),
+            ),
+            _ if k.snoozed_until.is_some_and(|s| s > cx.now) => (
+                "check-in snoozed; due in".into(),
+                mmss(k.due_at - cx.now),
+                t.dim(),
+            ),
             _ => ("next check-in in".into(), mmss(k.due_at - cx.now), t.ok()),
         },
-        None => ("loop stopped:".into(), pb.state(&inc.state).map(|s| s.label.clone()).unwrap_or_default(), t.dim()),
+        None => (
+            "loop stopped:".into(),
+            pb.state(&inc.state)
+                .map(|s| s.label.clone())
+                .unwrap_or_default(),
+            t.dim(),
+        ),
     };
     let stopped = checkin.is_none();
     let big = inner.height >= 9 && inner.width >= 24 && !stopped;
@@ -97,17 +123,34 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let width = rest.width as usize;
     let mut lines = Vec::new();
     if !inc.checkins.is_empty() {
-        let trend: String = inc.checkins.iter().rev().take(12).rev().map(|c| trend_mark(c.checkin.trend)).collect::<Vec<_>>().join(" ");
-        lines.push(Line::from(vec![Span::styled("trend ", t.dim()), Span::raw(trend)]));
+        let trend: String = inc
+            .checkins
+            .iter()
+            .rev()
+            .take(12)
+            .rev()
+            .map(|c| trend_mark(c.checkin.trend))
+            .collect::<Vec<_>>()
+            .join(" ");
+        lines.push(Line::from(vec![
+            Span::styled("trend ", t.dim()),
+            Span::raw(trend),
+        ]));
     }
     match inc.checkins.last() {
         Some(last) => {
             let ago = crate::domain::time::human_duration(cx.now - last.at);
             let head = format!("last ({ago} ago): ");
             let room = width.saturating_sub(head.chars().count());
-            lines.push(Line::from(vec![Span::styled(head, t.dim()), Span::raw(fit(&safe(&last.checkin.status), room))]));
+            lines.push(Line::from(vec![
+                Span::styled(head, t.dim()),
+                Span::raw(fit(&safe(&last.checkin.status), room)),
+            ]));
             if !last.checkin.next.is_empty() {
-                lines.push(Line::from(vec![Span::styled("next: ", t.dim()), Span::raw(fit(&safe(&last.checkin.next), width.saturating_sub(6)))]));
+                lines.push(Line::from(vec![
+                    Span::styled("next: ", t.dim()),
+                    Span::raw(fit(&safe(&last.checkin.next), width.saturating_sub(6))),
+                ]));
             }
         }
         None if !stopped => lines.push(Line::from(Span::styled("no check-in yet", t.dim()))),
@@ -126,10 +169,24 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             ClockState::Quiet => (format!("in {}", short(k.due_at - cx.now)), t.base()),
             ClockState::Satisfied => ("done".to_string(), t.dim()),
         };
-        let when = if k.snoozed_until.is_some_and(|s| s > cx.now) { format!("snoozed {}", short(k.snoozed_until.unwrap_or(cx.now) - cx.now)) } else { when };
+        let when = if k.snoozed_until.is_some_and(|s| s > cx.now) {
+            format!(
+                "snoozed {}",
+                short(k.snoozed_until.unwrap_or(cx.now) - cx.now)
+            )
+        } else {
+            when
+        };
         let name_w = width.saturating_sub(when.chars().count() + 1);
-        let line = Line::from(vec![Span::styled(format!("{:<name_w$}", fit(&k.name, name_w)), style), Span::styled(format!(" {when}"), style)]);
-        lines.push(if focused_loop && i == cx.model.clock_selected { line.style(t.selected()) } else { line });
+        let line = Line::from(vec![
+            Span::styled(format!("{:<name_w$}", fit(&k.name, name_w)), style),
+            Span::styled(format!(" {when}"), style),
+        ]);
+        lines.push(if focused_loop && i == cx.model.clock_selected {
+            line.style(t.selected())
+        } else {
+            line
+        });
     }
     Paragraph::new(lines).render(rest, buf);
 }

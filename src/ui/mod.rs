@@ -38,7 +38,12 @@ pub fn render(area: Rect, buf: &mut Buffer, model: &Model, theme: Theme) {
         theme,
         now: model.now,
     };
-    let a = layout::areas(area, model.focus, model.editor.lines().len(), model.alarms().next().is_some());
+    let a = layout::areas(
+        area,
+        model.focus,
+        model.editor.lines().len(),
+        model.alarms().next().is_some(),
+    );
     header::render(a.header, buf, &cx);
     if let Some(r) = a.banner {
         banner::render(r, buf, &cx);

@@ -138,7 +138,12 @@ fn to_msg(ev: Event, model: &Model, term: &terminal::Tui) -> Option<Msg> {
         Event::Mouse(me) => {
             let size = term.size().ok()?;
             let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
-            let areas = layout::areas(area, model.focus, model.editor.lines().len(), model.alarms().next().is_some());
+            let areas = layout::areas(
+                area,
+                model.focus,
+                model.editor.lines().len(),
+                model.alarms().next().is_some(),
+            );
             let pane = areas.pane_at(me.column, me.row)?;
             match me.kind {
                 MouseEventKind::ScrollDown => Some(Msg::Scroll { pane, down: true }),
