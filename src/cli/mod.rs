@@ -2,9 +2,12 @@
 
 mod args;
 mod output;
+mod process_output;
 mod run;
 mod when;
 
-pub use args::{ActionCmd, Cli, CloseCmd, Command, Global, PlaybookCmd, RoleCmd, Verb};
+pub use args::{
+    ActionCmd, ChecklistCmd, Cli, CloseCmd, Command, Global, PlaybookCmd, RetroCmd, RoleCmd, Verb,
+};
 pub use run::{Failure, open_cockpit, run};
 pub use when::parse_when;

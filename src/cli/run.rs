@@ -1,8 +1,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::args::{Cli, Command, Global, PlaybookCmd, Verb};
+use super::args::{ChecklistCmd, Cli, Command, Global, PlaybookCmd, Verb};
 use super::output;
+use super::process_output;
 use super::when::parse_when;
 use crate::app::{AppError, Cockpit, Intent};
 use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
@@ -37,7 +38,9 @@ impl From<AppError> for Failure {
                 | RuleError::UnknownRole { .. }
                 | RuleError::UnknownTag { .. }
                 | RuleError::UnknownLinkKind { .. }
-                | RuleError::UnknownServiceStatus { .. },
+                | RuleError::UnknownServiceStatus { .. }
+                | RuleError::UnknownChecklist { .. }
+                | RuleError::UnknownStep { .. },
             ) => 2,
             _ => 1,
         };
@@ -175,8 +178,45 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             )?;
             Ok(output::declared(&event, global.json))
         }
+        Command::Briefing => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            Ok(process_output::briefing(
+                &incident.briefing_draft(&pb),
+                global.json,
+            ))
+        }
+        Command::Verb(Verb::Checklist(ChecklistCmd::Show { checklist })) => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            let all = incident.checklists(&pb);
+            let shown: Vec<_> = match &checklist {
+                Some(key) => {
+                    let c = pb.checklist(key).ok_or_else(|| {
+                        Failure::from(AppError::from(RuleError::UnknownChecklist {
+                            given: key.clone(),
+                            valid: pb
+                                .checklists
+                                .iter()
+                                .map(|c| c.key.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        }))
+                    })?;
+                    all.into_iter().filter(|p| p.key == c.key).collect()
+                }
+                None => all,
+            };
+            Ok(process_output::checklists(&shown, global.json))
+        }
         Command::Verb(verb) => {
             let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let customer_update_at = match verb.handoff_time() {
+                Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
+                None => None,
+            };
             let intent = match verb {
                 Verb::Highlight { event } => {
                     let found = cockpit.journal.find_event(id, &event)?;
@@ -185,7 +225,26 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
                     })?;
                     Intent::Highlight(e.id)
                 }
-                other => other.into_intent().expect("only highlight needs resolving"),
+                other => other
+                    .into_intent()
+                    .expect("only highlight and checklist show need resolving"),
+            };
+            let intent = match intent {
+                Intent::RoleHandoff {
+                    role,
+                    from,
+                    to,
+                    mut briefing,
+                } => {
+                    briefing.last_customer_update_at = customer_update_at;
+                    Intent::RoleHandoff {
+                        role,
+                        from,
+                        to,
+                        briefing,
+                    }
+                }
+                other => other,
             };
             let event = cockpit.act(id, intent, at)?;
             let incident = cockpit.journal.incident(id)?.clone();
@@ -201,12 +260,13 @@ fn playbook_command(global: &Global, cmd: PlaybookCmd) -> Result<String, Failure
         PlaybookCmd::Check { file } => {
             let pb = crate::config::load_playbook_file(&file)?;
             Ok(format!(
-                "{}: ok (playbook `{}`: {} severities, {} roles, {} states)\n",
+                "{}: ok (playbook `{}`: {} severities, {} roles, {} states, {} checklists)\n",
                 file.display(),
                 pb.name,
                 pb.severities.len(),
                 pb.roles.len(),
-                pb.states.len()
+                pb.states.len(),
+                pb.checklists.len()
             ))
         }
         PlaybookCmd::List => {

@@ -1,9 +1,13 @@
 //! The incident model: plain Rust, no IO, no async, no terminal.
 
+pub mod checklist;
 pub mod event;
 pub mod ids;
 pub mod incident;
 pub mod playbook;
+mod playbook_check;
+pub mod review;
+pub mod roster;
 pub mod rules;
 pub mod sanitize;
 pub mod time;
