@@ -237,10 +237,12 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
 
 pub fn timeline(events: &[Event], incident: &Incident, as_json: bool) -> String {
     let mut out = String::new();
-    let multi_day = events
-        .first()
-        .zip(events.last())
-        .is_some_and(|(a, b)| a.at.date_naive() != b.at.date_naive());
+    // Backdated events make journal order differ from time order: compare the extremes.
+    let first = events.iter().map(|e| e.at).min();
+    let last = events.iter().map(|e| e.at).max();
+    let multi_day = first
+        .zip(last)
+        .is_some_and(|(a, b)| a.date_naive() != b.date_naive());
     let mut sorted: Vec<&Event> = events.iter().collect();
     // Backdated entries ("noticed at 23:50") take their place by when they happened.
     sorted.sort_by_key(|e| (e.at, e.seq));

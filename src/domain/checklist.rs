@@ -5,8 +5,10 @@
 //! A step is done when someone ticks it (`checklist_step_done`), or, for steps
 //! that record a fact the cockpit already keeps (a link, a role, a handoff, the
 //! close request, the retrospective), when that fact is in the journal. Those
-//! cannot be ticked by hand: doing the thing is what ticks them, so the rules
-//! behind them (e.g. the facilitator who was not involved) cannot be skipped.
+//! are ticked by hand only with a note saying why the fact will not come
+//! ("n/a: no client impact"): doing the thing is what ticks them, so the rules
+//! behind them (e.g. the facilitator who was not involved) are never skipped
+//! silently.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -101,6 +103,7 @@ pub enum StepAction {
     AcceptHandoff,
     RequestClose,
     ScheduleRetrospective,
+    RecordNearMiss,
 }
 
 impl StepAction {
@@ -121,6 +124,7 @@ impl StepAction {
             StepAction::AcceptHandoff => "accept_handoff",
             StepAction::RequestClose => "request_close",
             StepAction::ScheduleRetrospective => "schedule_retrospective",
+            StepAction::RecordNearMiss => "record_near_miss",
         }
     }
 
@@ -135,6 +139,7 @@ impl StepAction {
                 | StepAction::AcceptHandoff
                 | StepAction::RequestClose
                 | StepAction::ScheduleRetrospective
+                | StepAction::RecordNearMiss
         )
     }
 
@@ -152,6 +157,7 @@ impl StepAction {
             StepAction::AcceptHandoff => "cockpit role accept ROLE --as PERSON".into(),
             StepAction::RequestClose => "cockpit close request".into(),
             StepAction::ScheduleRetrospective => "cockpit retro schedule FACILITATOR".into(),
+            StepAction::RecordNearMiss => "cockpit near-miss SEVERITY".into(),
             StepAction::PageRole => format!("page {role}"),
             other => other.name().replace('_', " "),
         }
@@ -287,16 +293,17 @@ impl Incident {
             .map(|(i, s)| {
                 let status = match self.step_not_applicable(s) {
                     Some(why) => StepStatus::NotApplicable { why },
-                    None => match s.action.filter(|a| a.is_recorded()) {
-                        Some(a) => match self.recorded_fact(pb, a, s, since) {
-                            Some(what) => StepStatus::Recorded { what },
-                            None => StepStatus::Open,
-                        },
-                        None => match self.tick(&c.key, &s.key, since) {
-                            Some(mark) => StepStatus::Ticked(mark.clone()),
-                            None => StepStatus::Open,
-                        },
-                    },
+                    None => {
+                        let fact = s
+                            .action
+                            .filter(|a| a.is_recorded())
+                            .and_then(|a| self.recorded_fact(pb, a, s, since));
+                        match (fact, self.tick(&c.key, &s.key, since)) {
+                            (Some(what), _) => StepStatus::Recorded { what },
+                            (None, Some(mark)) => StepStatus::Ticked(mark.clone()),
+                            (None, None) => StepStatus::Open,
+                        }
+                    }
                 };
                 StepProgress {
                     number: i + 1,
@@ -397,9 +404,18 @@ impl Incident {
             }
             StepAction::AssignRole => {
                 let role = pb.role(s.role.as_deref()?)?;
-                let h = self.holders(&role.key).next()?;
-                Some(format!("{} holds {}", h.person, role.name))
+                if let Some(h) = self.holders(&role.key).next() {
+                    return Some(format!("{} holds {}", h.person, role.name));
+                }
+                // 001: "the communicator role may be folded into the scribe role"
+                let into = pb.role(role.folds_into.as_deref()?)?;
+                let h = self.holders(&into.key).next()?;
+                Some(format!("folded into {} ({})", into.name, h.person))
             }
+            StepAction::RecordNearMiss => self
+                .near_miss
+                .as_ref()
+                .map(|sev| format!("near miss, would have been {sev}")),
             StepAction::FlagSecurity => self
                 .security
                 .as_ref()
@@ -466,6 +482,7 @@ impl Incident {
         checklist: &str,
         step: &str,
         done: bool,
+        note: &str,
     ) -> Result<(), RuleError> {
         let c = pb
             .checklist(checklist)
@@ -489,7 +506,10 @@ impl Incident {
                 .join(", "),
         })?;
         let name = format!("{} step {number} ({})", c.key, s.key);
-        if let Some(a) = s.action.filter(|a| a.is_recorded()) {
+        if let Some(a) = s.action.filter(|a| a.is_recorded())
+            && done
+            && note.trim().is_empty()
+        {
             return Err(RuleError::StepIsRecorded {
                 step: name,
                 how: a.how(s),

@@ -491,11 +491,13 @@ impl Incident {
                 }
             }
             ChecklistStepDone {
-                checklist, step, ..
-            } => self.check_step(pb, checklist, step, true),
+                checklist,
+                step,
+                note,
+            } => self.check_step(pb, checklist, step, true, note),
             ChecklistStepUndone {
                 checklist, step, ..
-            } => self.check_step(pb, checklist, step, false),
+            } => self.check_step(pb, checklist, step, false, ""),
             ActionAmended { action, proposal } => {
                 non_empty(&proposal.what, "what the action does")?;
                 let a = self

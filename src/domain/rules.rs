@@ -110,7 +110,7 @@ pub enum RuleError {
         given: String,
         valid: String,
     },
-    #[error("{step} is done by doing it: `{how}`")]
+    #[error("{step} is done by doing it: `{how}` (or tick it with --note saying why not)")]
     StepIsRecorded { step: String, how: String },
     #[error("{step} does not apply: {why}")]
     StepNotApplicable { step: String, why: String },
