@@ -42,6 +42,8 @@ pub struct Global {
     pub at: Option<String>,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     #[command(flatten)]

@@ -17,3 +17,6 @@ pub use ids::{EventId, IncidentId};
 pub use incident::Incident;
 pub use playbook::Playbook;
 pub use rules::RuleError;
+
+#[cfg(test)]
+mod process_tests;

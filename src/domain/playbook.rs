@@ -547,9 +547,8 @@ mod tests {
             + 1;
         assert_eq!(e.line, Some(line), "{e}");
 
-        let two_commanders = DEFAULT
-            .replacen("commands = true", "commands = true", 1)
-            .replace("key = \"deputy\"", "key = \"deputy\"\ncommands = true");
+        let two_commanders =
+            DEFAULT.replace("key = \"deputy\"", "key = \"deputy\"\ncommands = true");
         let e = Playbook::parse("pb.toml", &two_commanders).unwrap_err();
         assert!(e.message.contains("exactly one role"), "{e}");
 
