@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::domain::checklist::{ChecklistProgress, StepStatus};
 use crate::domain::event::Briefing;
 use crate::domain::playbook::Phase;
+use crate::domain::roster::GapKind;
 use crate::domain::time::human_duration;
 use crate::domain::{Incident, Playbook};
 
@@ -64,7 +65,12 @@ pub fn show_process(o: &mut String, i: &Incident, pb: &Playbook, now: DateTime<U
             h.to
         ));
     }
-    let gaps = i.gaps(pb);
+    // Empty required roles are already marked in the roster above.
+    let gaps: Vec<_> = i
+        .gaps(pb)
+        .into_iter()
+        .filter(|g| g.kind != GapKind::RequiredRole)
+        .collect();
     if !gaps.is_empty() {
         o.push_str("\nneeds attention:\n");
         for g in gaps {

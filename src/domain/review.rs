@@ -29,12 +29,20 @@ pub struct CloseReadiness {
     pub question: String,
     pub requested: Option<Span>,
     pub objections: Vec<Objection>,
-    /// Time left in the watch after resolution (001), if any.
+    /// Time left in the watch after resolution (001), if any; seconds in JSON.
+    #[serde(serialize_with = "seconds")]
     pub watch_remaining: Option<Duration>,
     /// Checklists that block closing, with their open steps.
     pub open_checklists: Vec<(String, Vec<String>)>,
     /// Why closing would be refused now, in one line; `None` when it would pass.
     pub refusal: Option<String>,
+}
+
+fn seconds<S: serde::Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_some(&d.num_seconds()),
+        None => s.serialize_none(),
+    }
 }
 
 impl Incident {

@@ -67,7 +67,19 @@ pub struct Duty {
 /// Something the playbook expects that is missing now; the screen lists them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Gap {
+    pub kind: GapKind,
     pub what: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GapKind {
+    /// A required role nobody holds (and nobody carries through folding).
+    RequiredRole,
+    /// The service status needs a role engaged (003: "The IMOC must be engaged").
+    RoleNotEngaged,
+    /// A handoff waits for the incoming person's "I have command".
+    HandoffPending,
 }
 
 impl Incident {
@@ -170,6 +182,7 @@ impl Incident {
             let carried = duties.iter().any(|d| d.role == r.key && d.person.is_some());
             if !carried {
                 gaps.push(Gap {
+                    kind: GapKind::RequiredRole,
                     what: format!("{} is required and nobody holds it", r.name),
                 });
             }
@@ -183,6 +196,7 @@ impl Incident {
                 if !self.holders(key).any(|h| h.engaged_at.is_some()) {
                     let name = pb.role(key).map_or(key.as_str(), |r| r.name.as_str());
                     gaps.push(Gap {
+                        kind: GapKind::RoleNotEngaged,
                         what: format!("{}: the {name} must be engaged", status.label),
                     });
                 }
@@ -193,6 +207,7 @@ impl Incident {
                 .role(&h.role)
                 .map_or(h.role.as_str(), |r| r.name.as_str());
             gaps.push(Gap {
+                kind: GapKind::HandoffPending,
                 what: format!(
                     "{} is handing {name} to {}; waiting for \"I have command\"",
                     h.from, h.to
