@@ -41,6 +41,8 @@ pub struct Global {
     pub at: Option<String>,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     #[command(flatten)]
@@ -63,6 +65,8 @@ pub enum Command {
     /// Playbooks: list, show, check
     #[command(subcommand)]
     Playbook(PlaybookCmd),
+    /// Print the handoff briefing the cockpit prefills from the journal (004)
+    Briefing,
     /// Write the postmortem / RCA draft of the incident (templates: the config
     /// dir's templates/postmortem.md.j2 and postmortem.html.j2 replace the built-in ones)
     Export {

@@ -4,9 +4,10 @@ mod args;
 mod clock_output;
 mod output;
 mod postmortem;
+mod process_output;
 mod run;
 
-pub use crate::app::verbs::{ActionCmd, ClockCmd, CloseCmd, RoleCmd, Verb};
+pub use crate::app::verbs::{ActionCmd, ChecklistCmd, ClockCmd, CloseCmd, RetroCmd, RoleCmd, Verb};
 pub use crate::app::when::parse_when;
 pub use args::{Cli, Command, ExportFormat, Global, PlaybookCmd};
 pub use run::{Failure, execute, open_cockpit, run, screen};

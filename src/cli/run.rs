@@ -1,10 +1,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::args::{Cli, Command, Global, PlaybookCmd, Verb};
+use super::args::{Cli, Command, Global, PlaybookCmd};
 use super::clock_output;
 use super::output;
 use super::postmortem;
+use super::process_output;
+use crate::app::verbs::{ChecklistCmd, Verb};
 use crate::app::when::parse_when;
 use crate::app::{AppError, Cockpit, Intent};
 use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
@@ -42,7 +44,9 @@ impl From<AppError> for Failure {
                 | RuleError::UnknownTag { .. }
                 | RuleError::UnknownLinkKind { .. }
                 | RuleError::UnknownServiceStatus { .. }
-                | RuleError::UnknownClock { .. },
+                | RuleError::UnknownClock { .. }
+                | RuleError::UnknownChecklist { .. }
+                | RuleError::UnknownStep { .. },
             ) => 2,
             _ => 1,
         };
@@ -223,8 +227,45 @@ pub fn execute(
             )?;
             Ok(output::declared(&event, global.json))
         }
+        Command::Briefing => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            Ok(process_output::briefing(
+                &incident.briefing_draft(&pb),
+                global.json,
+            ))
+        }
+        Command::Verb(Verb::Checklist(ChecklistCmd::Show { checklist })) => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            let all = incident.checklists(&pb);
+            let shown: Vec<_> = match &checklist {
+                Some(key) => {
+                    let c = pb.checklist(key).ok_or_else(|| {
+                        Failure::from(AppError::from(RuleError::UnknownChecklist {
+                            given: key.clone(),
+                            valid: pb
+                                .checklists
+                                .iter()
+                                .map(|c| c.key.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        }))
+                    })?;
+                    all.into_iter().filter(|p| p.key == c.key).collect()
+                }
+                None => all,
+            };
+            Ok(process_output::checklists(&shown, global.json))
+        }
         Command::Verb(verb) => {
             let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let customer_update_at = match verb.handoff_time() {
+                Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
+                None => None,
+            };
             let find = |reference: String| -> Result<crate::domain::EventId, Failure> {
                 let found = cockpit.journal.find_event(id, &reference)?;
                 found.map(|e| e.id).ok_or_else(|| {
@@ -248,7 +289,24 @@ pub fn execute(
                 }),
                 other => other
                     .into_intent_at(at.unwrap_or(cockpit.now()))
-                    .expect("only highlight and follow-up --from need resolving"),
+                    .expect("only highlight, follow-up --from and checklist show need resolving"),
+            };
+            let intent = match intent {
+                Intent::RoleHandoff {
+                    role,
+                    from,
+                    to,
+                    mut briefing,
+                } => {
+                    briefing.last_customer_update_at = customer_update_at;
+                    Intent::RoleHandoff {
+                        role,
+                        from,
+                        to,
+                        briefing,
+                    }
+                }
+                other => other,
             };
             // 001: "you do not want to repeat this loop more often than once every 15 minutes".
             let too_soon = match &intent {
@@ -294,12 +352,13 @@ fn playbook_command(global: &Global, cmd: PlaybookCmd) -> Result<String, Failure
         PlaybookCmd::Check { file } => {
             let pb = crate::config::load_playbook_file(&file)?;
             Ok(format!(
-                "{}: ok (playbook `{}`: {} severities, {} roles, {} states)\n",
+                "{}: ok (playbook `{}`: {} severities, {} roles, {} states, {} checklists)\n",
                 file.display(),
                 pb.name,
                 pb.severities.len(),
                 pb.roles.len(),
-                pb.states.len()
+                pb.states.len(),
+                pb.checklists.len()
             ))
         }
         PlaybookCmd::List => {

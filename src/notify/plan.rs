@@ -292,6 +292,17 @@ mod tests {
             },
         );
         i.apply(&e, &pb).unwrap();
+        let accept = Event::new(
+            i.id,
+            "eve <ops> & co",
+            t(1),
+            t(1),
+            EventKind::HandoffAccepted {
+                role: "ic".into(),
+                person: "eve <ops> & co".into(),
+            },
+        );
+        i.apply(&accept, &pb).unwrap();
         let mut p = NotifyPlanner::new();
         let plan = plan_at(&mut p, &i, &pb, 31);
         let n = plan

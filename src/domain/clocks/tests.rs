@@ -604,6 +604,13 @@ fn role_fatigue_after_two_hours_in_a_fatigue_role() {
             briefing: Default::default(),
         },
     );
+    r.at(
+        121,
+        EventKind::HandoffAccepted {
+            role: "ic".into(),
+            person: "eve".into(),
+        },
+    );
     let c = r.clock("fatigue.ic", 121);
     assert_eq!((c.state, c.due_at), (Quiet, r.t(241)));
     assert!(c.name.contains("eve"));
@@ -636,7 +643,14 @@ fn handoff_plus_30() {
         to: to.into(),
         briefing: Default::default(),
     };
+    let accept = |to: &str| EventKind::HandoffAccepted {
+        role: "ic".into(),
+        person: to.into(),
+    };
     r.at(60, handoff("eve", "bob"));
+    // 000: the handoff completes when the incoming IC says "I have command".
+    assert!(r.find("handoff.ic", 60).is_none());
+    r.at(60, accept("eve"));
     let c = r.clock("handoff.ic", 60);
     assert_eq!(
         (c.due_at, c.name.as_str()),
@@ -650,6 +664,7 @@ fn handoff_plus_30() {
     assert_eq!(r.state("handoff.ic", 92), Satisfied);
     // The next handoff is a new period.
     r.at(100, handoff("fay", "eve"));
+    r.at(100, accept("fay"));
     let c = r.clock("handoff.ic", 100);
     assert_eq!((c.state, c.due_at), (Quiet, r.t(130)));
     assert!(c.name.contains("eve"));
