@@ -51,6 +51,10 @@ pub enum Command {
     CycleTag,
     AckClock,
     SnoozeClock,
+    Handoff,
+    AcceptHandoff,
+    Close,
+    Checklists,
 }
 
 impl Command {
@@ -95,6 +99,10 @@ impl Command {
             CycleTag => "cycle the note's tag",
             AckClock => "acknowledge the selected (or most pressing) clock",
             SnoozeClock => "snooze the selected (or most pressing) clock for 5 minutes",
+            Handoff => "hand off command, with the 004 briefing",
+            AcceptHandoff => "accept a handoff made to you (\"I have command\")",
+            Close => "close the incident: ask, objections, watch, checklists",
+            Checklists => "the playbook's checklists",
         }
     }
 }

@@ -118,6 +118,8 @@ pub enum PromptPurpose {
     Revert(EventId),
     Propose,
     Filter,
+    Object,
+    TickWithNote { checklist: String, step: String },
 }
 
 #[derive(Debug)]
@@ -145,6 +147,26 @@ pub struct CheckInForm {
 
 pub const VERDICTS: [&str; 4] = ["still going", "worked", "failed", "not reviewed"];
 
+/// The 004 shift-handoff briefing, prefilled from the journal (the last
+/// check-in, hypotheses, last comms, links, roster); the outgoing person edits it.
+#[derive(Debug)]
+pub struct HandoffForm {
+    pub field: usize,
+    pub role: String,
+    /// 0: who takes over, then the six briefing fields.
+    pub inputs: Vec<TextArea<'static>>,
+}
+
+pub const HANDOFF_FIELDS: [&str; 7] = [
+    "Hand to",
+    "Status",
+    "Open hypotheses",
+    "Eliminated",
+    "Last customer update",
+    "Channels",
+    "Key people",
+];
+
 #[derive(Debug)]
 pub struct CommandLine {
     pub input: TextArea<'static>,
@@ -154,12 +176,24 @@ pub struct CommandLine {
 
 #[derive(Debug)]
 pub enum Overlay {
-    Help { scroll: u16 },
-    Switcher { selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Switcher {
+        selected: usize,
+    },
     Prompt(Prompt),
     Declare(DeclareForm),
     CheckIn(CheckInForm),
     CommandLine(CommandLine),
+    Handoff(HandoffForm),
+    /// The close flow (000, 001): the question, objections, the watch, blocking checklists.
+    Close,
+    /// The playbook's checklists: (checklist index, step index).
+    Checklists {
+        checklist: usize,
+        step: usize,
+    },
 }
 
 /// A note handed to the journal and not yet confirmed on disk.

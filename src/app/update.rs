@@ -294,6 +294,44 @@ fn run(m: &mut Model, c: Command) -> Vec<Effect> {
             forms::open_declare(m);
             Vec::new()
         }
+        Handoff => {
+            forms::open_handoff(m);
+            Vec::new()
+        }
+        AcceptHandoff => {
+            let Some(c) = &m.current else {
+                return Vec::new();
+            };
+            // 000: the incoming IC says "I have command"; only they can.
+            let mine = c.playbook.roles.iter().find_map(|r| {
+                c.incident
+                    .pending_handoff(&r.key)
+                    .filter(|h| h.to == m.author)
+                    .map(|_| r.key.clone())
+            });
+            match mine {
+                Some(role) => act(m, Intent::RoleAccept { role }),
+                None => {
+                    m.say(Level::Info, format!("no handoff waits for {}", m.author));
+                    Vec::new()
+                }
+            }
+        }
+        Close => {
+            if m.current.is_some() {
+                m.overlay = Some(Overlay::Close);
+            }
+            Vec::new()
+        }
+        Checklists => {
+            if m.current.is_some() {
+                m.overlay = Some(Overlay::Checklists {
+                    checklist: 0,
+                    step: 0,
+                });
+            }
+            Vec::new()
+        }
         AckClock | SnoozeClock => {
             let Some(key) = target_clock(m) else {
                 m.say(Level::Info, "no clock needs attention");

@@ -48,7 +48,10 @@ pub fn render_status(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 Level::Warn => t.warn(),
                 Level::Error => t.danger(),
             };
-            Line::from(Span::styled(fit(&s.text, area.width as usize), style))
+            Line::from(Span::styled(
+                fit(&super::text::safe(&s.text), area.width as usize),
+                style,
+            ))
         }
         None => {
             // Hints come from the live keymap, so they are right after a rebinding.

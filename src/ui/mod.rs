@@ -9,6 +9,7 @@ mod editor;
 mod header;
 pub mod layout;
 mod overlays;
+mod process;
 mod roster;
 pub mod runner;
 pub mod terminal;

@@ -28,13 +28,27 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         .unwrap_or(10)
         .min(inner.width as usize / 2);
     let mut lines = Vec::new();
+    let duties = inc.duties(pb);
     for (i, role) in pb.roles.iter().enumerate() {
         let selected = focused && i == cx.model.roster_selected;
         let name = format!("{:<name_w$} ", fit(&role.name, name_w));
         let holders: Vec<_> = inc.holders(&role.key).collect();
         let name_style = if selected { t.selected() } else { t.base() };
         if holders.is_empty() {
-            let (text, style) = if role.required {
+            // 001: "the communicator role may be folded into the scribe role".
+            let carried = duties
+                .iter()
+                .find(|d| d.role == role.key && d.through.is_some() && d.person.is_some());
+            let (text, style) = if let Some(d) = carried {
+                (
+                    format!(
+                        "{} (as {})",
+                        safe(d.person.as_deref().unwrap_or("")),
+                        d.through.as_deref().unwrap_or("")
+                    ),
+                    t.dim(),
+                )
+            } else if role.required {
                 (" EMPTY ".to_string(), t.alarm())
             } else {
                 ("—".to_string(), t.dim())
@@ -76,6 +90,18 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 spans.push(Span::styled(" ?", t.warn()));
             }
             lines.push(Line::from(spans));
+        }
+        // 000 / 004: command passes only when the incoming person says so.
+        if let Some(h) = inc.pending_handoff(&role.key) {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "{:w$}→ {} (waits for \"I have command\": Y)",
+                    "",
+                    safe(&h.to),
+                    w = name_w + 1
+                ),
+                t.warn(),
+            )));
         }
     }
     if inc
