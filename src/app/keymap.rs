@@ -55,6 +55,7 @@ pub enum Command {
     AcceptHandoff,
     Close,
     Checklists,
+    Export,
 }
 
 impl Command {
@@ -103,6 +104,7 @@ impl Command {
             AcceptHandoff => "accept a handoff made to you (\"I have command\")",
             Close => "close the incident: ask, objections, watch, checklists",
             Checklists => "the playbook's checklists",
+            Export => "write the postmortem draft (Markdown) into the current directory",
         }
     }
 }

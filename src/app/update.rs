@@ -332,6 +332,14 @@ fn run(m: &mut Model, c: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Export => {
+            let dir = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
+            m.say(Level::Info, "writing the postmortem draft…");
+            vec![Effect::Send(Request::Export {
+                format: crate::export::Format::Markdown,
+                dir,
+            })]
+        }
         AckClock | SnoozeClock => {
             let Some(key) = target_clock(m) else {
                 m.say(Level::Info, "no clock needs attention");
@@ -570,6 +578,22 @@ fn on_reply(m: &mut Model, r: Reply) -> Vec<Effect> {
                     vec![Effect::Bell]
                 }
             }
+        }
+        Reply::Exported(Ok((path, findings))) => {
+            let lint = if findings > 0 {
+                format!("; {findings} writing findings listed in it (000's rules)")
+            } else {
+                String::new()
+            };
+            m.say(
+                Level::Info,
+                format!("postmortem draft written to {}{lint}", path.display()),
+            );
+            Vec::new()
+        }
+        Reply::Exported(Err(e)) => {
+            m.say(Level::Error, format!("export failed: {e}"));
+            Vec::new()
         }
         Reply::Failed(e) => {
             m.say(Level::Error, e);

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use super::process_output;
-use crate::app::describe::describe;
+use crate::domain::describe::describe;
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::time::human_duration;
 use crate::domain::{Event, EventKind, Incident, Playbook};

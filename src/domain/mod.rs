@@ -2,6 +2,7 @@
 
 pub mod checklist;
 pub mod clocks;
+pub mod describe;
 pub mod event;
 pub mod ids;
 pub mod incident;

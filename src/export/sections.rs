@@ -8,7 +8,7 @@ use super::draft::{
     TimelineEntry, WritingFinding,
 };
 use super::lint::lint_text;
-use crate::app::describe::describe;
+use crate::domain::describe::describe;
 use crate::domain::incident::ActionStatus;
 use crate::domain::{Event, EventId, EventKind, Incident, Playbook};
 

@@ -1,8 +1,8 @@
 //! One line of words per event, shared by the CLI timeline, the screen's
 //! timeline pane and the export. Pure: it reads the event and the incident.
 
-use crate::domain::event::Trend;
-use crate::domain::{Event, EventKind, Incident};
+use super::event::Trend;
+use super::{Event, EventKind, Incident};
 
 /// What the timeline shows for one event: a short label and the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
