@@ -46,6 +46,8 @@ pub struct IncidentSummary {
     pub declared_at: DateTime<Utc>,
 }
 
+// One request at a time crosses the channel: the size of the largest does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Request {
     Select(IncidentId),
