@@ -71,7 +71,10 @@ fn every_builtin_playbook_has_a_scripted_incident_and_golden_exports() {
             "incident",
             "markers",
             "metrics",
+            "acknowledged_by",
+            "review",
             "roles",
+            "handoffs",
             "timeline",
             "impact",
             "mitigations",
@@ -103,6 +106,32 @@ fn every_builtin_playbook_has_a_scripted_incident_and_golden_exports() {
         }
         // Private notes never leave the journal.
         assert!(!md.contains("phone number") && !json.contains("phone number"));
+        assert!(
+            !played.private_notes.is_empty(),
+            "{name}: the script writes a private note"
+        );
+        for text in &played.private_notes {
+            assert!(
+                !md.contains(text.as_str()) && !json.contains(text.as_str()),
+                "{name}: the private note `{text}` reached the export"
+            );
+        }
+        // 000: the incoming IC's "I have command" is on the timeline, at the
+        // moment the handoff completed.
+        for h in v["handoffs"].as_array().unwrap() {
+            if h["outcome"] == "accepted" {
+                assert!(
+                    v["timeline"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|e| e["kind"] == "handoff_accepted"
+                            && e["at"] == h["accepted_at"]
+                            && e["author"] == h["to"]),
+                    "{name}: the acceptance of {h} is not on the timeline"
+                );
+            }
+        }
     }
 }
 

@@ -47,8 +47,7 @@ pub fn on_key(m: &mut Model, mut c: CommandLine, k: KeyEvent) -> Vec<Effect> {
                 many => {
                     let common = common_prefix(many);
                     if common.len() > last_word(&line).len() {
-                        c.input =
-                            single_line(replace_last_word(&line, &common).trim_end());
+                        c.input = single_line(replace_last_word(&line, &common).trim_end());
                     }
                 }
             }

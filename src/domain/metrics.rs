@@ -13,7 +13,10 @@
 //!   first engaged (`role engage`, a handoff to someone, or a person assigning
 //!   the role to themselves). 000 ("Quick Response Scripts"): the incident
 //!   commander "clicks 'acknowledge' on the alert"; 000 sets response goals of
-//!   5 / 15 minutes; 004 asks to minimise MTTA.
+//!   5 / 15 minutes; 004 asks to minimise MTTA. With an ownership cascade the
+//!   first owner's engagement counts too: 003 "By acknowledging an incident in
+//!   Pagerduty, the EOC is implying that they are working on it", long before
+//!   the IMOC (the commanding role) engages.
 //! - **time to mitigate**: incident start -> the impact ended: the first
 //!   outage end marker; else the first active measure marked done and never
 //!   reverted; else the resolution. `mitigated_by` says which one it was.
@@ -62,6 +65,9 @@ pub struct CheckInStats {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateTime {
     pub state: String,
+    /// The playbook's name for the state ("Triage and mitigate" for `mitigating`).
+    #[serde(default)]
+    pub label: String,
     pub secs: i64,
 }
 
@@ -184,17 +190,29 @@ fn outage_total(outages: &[(DateTime<Utc>, Option<DateTime<Utc>>)]) -> Option<i6
         .sum::<Option<i64>>()
 }
 
+/// The roles whose engagement acknowledges the incident: the commanding role
+/// and, with an ownership cascade (003), every role of it.
+pub fn acknowledging_roles(pb: &Playbook) -> Vec<String> {
+    let mut keys = vec![pb.commander().key.clone()];
+    for k in &pb.ownership.cascade {
+        if !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    keys
+}
+
 fn acknowledged_at(incident: &Incident, events: &[Event], pb: &Playbook) -> Option<DateTime<Utc>> {
-    let commander = &pb.commander().key;
-    let is_commander = |role: &str| pb.role(role).is_some_and(|r| &r.key == commander);
+    let keys = acknowledging_roles(pb);
+    let acknowledges = |role: &str| pb.role(role).is_some_and(|r| keys.contains(&r.key));
     let engaged = incident
         .roster
         .iter()
-        .filter(|h| &h.role == commander)
+        .filter(|h| acknowledges(&h.role))
         .filter_map(|h| h.engaged_at)
         .min();
     let self_assigned = by_time(events).into_iter().find_map(|e| match &e.kind {
-        EventKind::RoleAssigned { role, person } if is_commander(role) && *person == e.author => {
+        EventKind::RoleAssigned { role, person } if acknowledges(role) && *person == e.author => {
             Some(e.at)
         }
         _ => None,
@@ -296,6 +314,9 @@ fn time_in_state(incident: &Incident, pb: &Playbook, now: DateTime<Utc>) -> Vec<
             Some(t) => t.secs += d,
             None => totals.push(StateTime {
                 state: span.value.clone(),
+                label: pb
+                    .state(&span.value)
+                    .map_or_else(|| span.value.clone(), |s| s.label.clone()),
                 secs: d,
             }),
         }

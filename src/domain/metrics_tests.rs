@@ -319,3 +319,45 @@ fn outage_stretches_pair_starts_with_ends() {
         "the outage began after the declaration"
     );
 }
+
+#[test]
+fn with_an_ownership_cascade_the_first_owner_engaged_acknowledges() {
+    // 003: the EOC acknowledges the page and owns the incident; the IMOC, the
+    // commanding role, engages later.
+    let pb = Playbook::parse(
+        "eoc-imoc-cmoc.toml",
+        include_str!("../../assets/playbooks/eoc-imoc-cmoc.toml"),
+    )
+    .unwrap();
+    let id = IncidentId::new();
+    let mut events = Vec::new();
+    let mut at = |minutes: i64, author: &str, kind: EventKind| {
+        let mut e = Event::new(id, author, t(minutes), t(minutes), kind);
+        e.seq = Some(events.len() as i64 + 1);
+        events.push(e);
+    };
+    at(
+        0,
+        "rex",
+        EventKind::Declared {
+            title: "git pushes fail".into(),
+            severity: "S3".into(),
+            summary: String::new(),
+            security: false,
+            playbook: "eoc-imoc-cmoc".into(),
+        },
+    );
+    at(2, "eve", role("engage", "eoc", "eve"));
+    at(10, "eve", role("assign", "imoc", "ian"));
+    at(15, "ian", role("engage", "imoc", "ian"));
+    let incident = Incident::replay(id, &events, &pb);
+    assert!(incident.refused.is_empty(), "{:?}", incident.refused);
+    let m = incident_metrics(&incident, &events, &pb, t(30));
+    assert_eq!(
+        m.acknowledged_at,
+        Some(t(2)),
+        "the EOC, not the IMOC at 10:15"
+    );
+    assert_eq!(m.time_to_acknowledge_secs, Some(120));
+    assert_eq!(acknowledging_roles(&pb), ["imoc", "eoc", "cmoc"]);
+}

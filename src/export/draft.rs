@@ -9,7 +9,7 @@ use super::lint::Rule;
 use super::sections;
 use crate::domain::metrics::{IncidentMetrics, incident_metrics};
 use crate::domain::playbook::Phase;
-use crate::domain::{Event, EventId, Incident, Playbook};
+use crate::domain::{Event, EventId, EventKind, Incident, Playbook};
 
 /// Version of the JSON shape below.
 pub const FORMAT: u32 = 1;
@@ -22,7 +22,13 @@ pub struct Postmortem {
     pub markers: Markers,
     pub metrics: IncidentMetrics,
     pub deadlines: Deadlines,
+    /// Who acknowledged the incident (the end of the MTTA).
+    pub acknowledged_by: Option<Acknowledgement>,
+    /// The review after the incident: retrospective, incident review, PMR.
+    pub review: ReviewMeeting,
     pub roles: Vec<RoleStint>,
+    /// Every handoff offered, with its briefing and how it ended (000, 004).
+    pub handoffs: Vec<HandoffRecord>,
     pub timeline: Vec<TimelineEntry>,
     /// The timeline spans more than one UTC day: show dates, not only times.
     pub multi_day: bool,
@@ -44,7 +50,10 @@ pub struct IncidentInfo {
     pub id: String,
     pub short_id: String,
     pub title: String,
+    /// The latest summary (002: the summary written every 30 minutes).
     pub summary: String,
+    /// The summary given at the declaration: the impact as first known.
+    pub declared_summary: String,
     pub playbook: String,
     pub playbook_title: String,
     pub severity: String,
@@ -58,7 +67,18 @@ pub struct IncidentInfo {
     pub declared_by: String,
     pub security: bool,
     pub security_details: String,
+    pub security_at: Option<DateTime<Utc>>,
+    pub security_by: String,
+    /// The playbook's report clock from the flag (000: within one hour).
+    pub security_report_due: Option<DateTime<Utc>>,
+    /// Who must be told, from the playbook (000: the CMS IT Service Help Desk;
+    /// 002: the CTO, Head of Tech Ops and DPO).
+    pub security_inform: Vec<String>,
     pub near_miss: Option<String>,
+    /// Who owns the incident at the end, for playbooks with an owner
+    /// (003: the last role of the cascade engaged; 004: the Incident Owner).
+    pub owner: Option<String>,
+    pub owner_role: Option<String>,
     /// Incident start -> end, or -> the time of export while still open.
     pub duration_secs: i64,
 }
@@ -92,6 +112,62 @@ pub struct Deadlines {
     pub from: Option<DateTime<Utc>>,
     pub rca_due: Option<NaiveDate>,
     pub pmr_due: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Acknowledgement {
+    pub at: DateTime<Utc>,
+    pub person: String,
+    pub role: String,
+    pub role_name: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewMeeting {
+    /// What the playbook calls it: retrospective, incident review, PMR.
+    pub name: String,
+    pub scheduled: bool,
+    pub facilitator: String,
+    pub on: Option<NaiveDate>,
+    pub link: String,
+}
+
+/// One handoff: the outgoing person's announcement, the briefing (004), and
+/// the incoming person's "I have command" (000) or a decline.
+#[derive(Clone, Debug, Serialize)]
+pub struct HandoffRecord {
+    pub event: EventId,
+    pub role: String,
+    pub role_name: String,
+    pub from: String,
+    pub to: String,
+    pub offered_by: String,
+    pub offered_at: DateTime<Utc>,
+    /// What the outgoing person said (the playbook's `handoff` message).
+    pub announcement: String,
+    /// The role passes only when the incoming person says so (`confirm_handoff`).
+    pub needs_acceptance: bool,
+    /// `accepted`, `immediate` (no acceptance needed), `declined` or `pending`.
+    pub outcome: String,
+    pub accepted_at: Option<DateTime<Utc>>,
+    /// What the incoming person said (the playbook's `handoff_accepted` message).
+    pub acceptance: String,
+    pub declined_at: Option<DateTime<Utc>>,
+    pub declined_by: String,
+    pub declined_reason: String,
+    pub briefing: HandoffBriefing,
+}
+
+/// 004 "Handoff": what the outgoing people brief. Empty fields stay empty strings.
+#[derive(Clone, Debug, Serialize)]
+pub struct HandoffBriefing {
+    pub status: String,
+    pub hypotheses_open: String,
+    pub hypotheses_eliminated: String,
+    pub last_customer_update: String,
+    pub last_customer_update_at: Option<DateTime<Utc>>,
+    pub channels: String,
+    pub people: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -168,7 +244,7 @@ pub struct Decision {
     pub event: EventId,
     pub at: DateTime<Utc>,
     pub by: String,
-    /// approved, rejected, decided (a decision note), closed, reopened.
+    /// approved, rejected, asked for more, decided (a decision note), closed, reopened.
     pub decision: String,
     pub what: String,
     pub reason: String,
@@ -252,6 +328,11 @@ pub fn draft(
         .zip(timeline.last())
         .is_some_and(|(a, b)| a.at.date_naive() != b.at.date_naive());
     let deadline_from = metrics.resolved_at.or(end);
+    let roles = super::roles::roles(incident, &events, pb);
+    let acknowledged_by = metrics
+        .acknowledged_at
+        .and_then(|at| super::roles::acknowledgement(&roles, pb, at));
+    let owner = super::roles::owner(incident, pb);
     Postmortem {
         format: FORMAT,
         generated_at: now,
@@ -260,6 +341,13 @@ pub fn draft(
             short_id: incident.id.short(),
             title: incident.title.clone(),
             summary: incident.summary.clone(),
+            declared_summary: events
+                .iter()
+                .find_map(|e| match &e.kind {
+                    EventKind::Declared { summary, .. } => Some(summary.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
             playbook: pb.name.clone(),
             playbook_title: pb.title.clone(),
             severity: incident.severity.clone(),
@@ -294,7 +382,25 @@ pub fn draft(
                 .as_ref()
                 .map(|s| s.details.clone())
                 .unwrap_or_default(),
+            security_at: incident.security.as_ref().map(|s| s.at),
+            security_by: incident
+                .security
+                .as_ref()
+                .map(|s| s.by.clone())
+                .unwrap_or_default(),
+            security_report_due: incident
+                .security
+                .as_ref()
+                .zip(pb.clocks.security_report)
+                .map(|(s, within)| s.at + within),
+            security_inform: if incident.security.is_some() {
+                pb.security.inform.clone()
+            } else {
+                Vec::new()
+            },
             near_miss: incident.near_miss.clone(),
+            owner: owner.as_ref().map(|o| o.0.clone()),
+            owner_role: owner.and_then(|o| o.1),
             duration_secs: (end.unwrap_or(now) - incident.declared_at)
                 .num_seconds()
                 .max(0),
@@ -321,13 +427,16 @@ pub fn draft(
                 .map(|(t, n)| add_business_days(t.date_naive(), n)),
         },
         metrics,
-        roles: sections::roles(incident, pb),
+        acknowledged_by,
+        review: super::roles::review_meeting(incident, pb),
+        roles,
+        handoffs: super::handoffs::handoffs(incident, pb),
         multi_day,
         timeline,
         impact: sections::impact(&events, pb),
         mitigations: sections::mitigations(incident),
         mitigation_notes: sections::tagged_notes(&events, sections::MITIGATION_TAGS),
-        decisions: sections::decisions(incident, &events),
+        decisions: sections::decisions(incident, &events, pb),
         hypotheses: sections::hypotheses(&events),
         root_cause: String::new(),
         follow_ups: sections::follow_ups(incident, &events),

@@ -21,8 +21,10 @@
 //! `FollowUpAdded` events are in the journal, ready for an outbox subscription.
 
 pub mod draft;
+mod handoffs;
 pub mod lint;
 mod render;
+mod roles;
 mod sections;
 
 use chrono::{DateTime, Utc};

@@ -188,6 +188,14 @@ fn environment() -> Environment<'static> {
         None => "n/a".to_string(),
     });
     env.add_filter("cell", markdown_cell);
+    // `capitalize` would lower the rest: "Post Mortem Review (PMR)" must stay.
+    env.add_filter("capitalize_first", |s: String| {
+        let mut c = s.chars();
+        match c.next() {
+            Some(first) => first.to_uppercase().chain(c).collect(),
+            None => s,
+        }
+    });
     env
 }
 

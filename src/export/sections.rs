@@ -4,10 +4,12 @@
 use std::collections::HashMap;
 
 use super::draft::{
-    Decision, Entry, FollowUpItem, Hypothesis, Link, Mitigation, Review, RoleStint, Step,
-    TimelineEntry, WritingFinding,
+    Decision, Entry, FollowUpItem, Hypothesis, Link, Mitigation, Review, Step, TimelineEntry,
+    WritingFinding,
 };
+use super::handoffs;
 use super::lint::lint_text;
+use super::roles::role_key;
 use crate::domain::describe::describe;
 use crate::domain::incident::ActionStatus;
 use crate::domain::{Event, EventId, EventKind, Incident, Playbook};
@@ -55,6 +57,34 @@ fn entry(e: &Event, text: impl Into<String>) -> Entry {
     }
 }
 
+/// State changes that also changed the service status (003: "Resolved: ...
+/// status is again Operational"), with the status's label.
+fn statuses_set_by_state(events: &[&Event], pb: &Playbook) -> HashMap<EventId, String> {
+    let mut out = HashMap::new();
+    let mut current: Option<String> = None;
+    for e in events {
+        match &e.kind {
+            EventKind::ServiceStatusChanged { status, .. } => {
+                current = pb.service_status(status).map(|s| s.key.clone())
+            }
+            EventKind::StateChanged { state, .. } => {
+                let set = pb
+                    .state(state)
+                    .and_then(|s| s.service_status.as_deref())
+                    .and_then(|k| pb.service_status(k));
+                if let Some(status) = set
+                    && current.as_deref() != Some(status.key.as_str())
+                {
+                    current = Some(status.key.clone());
+                    out.insert(e.id, status.label.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Events that always belong in the postmortem timeline, highlighted or not.
 fn is_milestone(kind: &EventKind) -> bool {
     use EventKind::*;
@@ -64,7 +94,10 @@ fn is_milestone(kind: &EventKind) -> bool {
             | SeverityChanged { .. }
             | StateChanged { .. }
             | ServiceStatusChanged { .. }
+            | SummaryChanged { .. }
             | RoleHandedOff { .. }
+            | HandoffAccepted { .. }
+            | HandoffDeclined { .. }
             | ActionApproved(_)
             | ActionRejected(_)
             | ActionDone(_)
@@ -85,6 +118,7 @@ fn is_milestone(kind: &EventKind) -> bool {
 
 pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<TimelineEntry> {
     let amended = amendments(events);
+    let status_by_state = statuses_set_by_state(events, pb);
     // Only the close that stood is the incident's end (a reopen undoes one).
     let last_close = incident
         .closed_at
@@ -119,6 +153,39 @@ pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Ti
                     line.text
                 }
                 EventKind::ObjectionWithdrawn { .. } => "withdrew the objection".into(),
+                EventKind::StateChanged { state, reason } => {
+                    let label = pb.state(state).map_or(state.as_str(), |s| &s.label);
+                    let head = match status_by_state.get(&e.id) {
+                        Some(status) => format!("state {label}, service status {status}"),
+                        None => format!("state {label}"),
+                    };
+                    match reason.as_str() {
+                        "" => head,
+                        r => format!("{head}: {r}"),
+                    }
+                }
+                // 002: the summary written every 30 minutes.
+                EventKind::SummaryChanged { summary } => format!("summary: {summary}"),
+                // The announcement, short; the briefing has its own section.
+                EventKind::RoleHandedOff {
+                    role,
+                    from,
+                    to,
+                    briefing,
+                } => handoffs::offered_line(
+                    pb,
+                    &role_key(pb, role),
+                    from,
+                    to,
+                    *briefing != Default::default(),
+                ),
+                // 000: the incoming IC "explicitly" says they now have command.
+                EventKind::HandoffAccepted { role, person } => {
+                    handoffs::accepted_line(incident, pb, &role_key(pb, role), person, e.at)
+                }
+                EventKind::HandoffDeclined { role, reason } => {
+                    handoffs::declined_line(pb, &role_key(pb, role), reason)
+                }
                 EventKind::ServiceStatusChanged { status, reason } => {
                     let label = pb
                         .service_status(status)
@@ -156,34 +223,21 @@ pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Ti
         .collect()
 }
 
-pub fn roles(incident: &Incident, pb: &Playbook) -> Vec<RoleStint> {
-    let order = |k: &str| {
-        pb.roles
-            .iter()
-            .position(|r| r.key == k)
-            .unwrap_or(usize::MAX)
-    };
-    let mut out: Vec<RoleStint> = incident
-        .roster
-        .iter()
-        .map(|h| RoleStint {
-            role: h.role.clone(),
-            role_name: pb.role(&h.role).map_or(h.role.clone(), |r| r.name.clone()),
-            person: h.person.clone(),
-            assigned_at: h.assigned_at,
-            engaged_at: h.engaged_at,
-            released_at: h.released_at,
-            handed_to: h.handed_to.clone(),
-        })
-        .collect();
-    out.sort_by_key(|s| (order(&s.role), s.assigned_at));
-    out
-}
-
 /// 001: the scribe records "impact changes"; severity and service status changes too.
 pub fn impact(events: &[&Event], pb: &Playbook) -> Vec<Entry> {
     let mut out = Vec::new();
+    let status_by_state = statuses_set_by_state(events, pb);
     for e in events {
+        if let (Some(status), EventKind::StateChanged { state, .. }) =
+            (status_by_state.get(&e.id), &e.kind)
+        {
+            let label = pb.state(state).map_or(state.as_str(), |s| &s.label);
+            out.push(entry(
+                e,
+                format!("service status {status}, with the state {label}"),
+            ));
+            continue;
+        }
         let reasoned = |base: String, reason: &str| {
             if reason.is_empty() {
                 base
@@ -281,7 +335,7 @@ pub fn mitigations(incident: &Incident) -> Vec<Mitigation> {
 
 /// Who decided what: the IC's approvals and rejections (001), decision notes,
 /// and the close and reopen calls (000).
-pub fn decisions(incident: &Incident, events: &[&Event]) -> Vec<Decision> {
+pub fn decisions(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Decision> {
     let mut out = Vec::new();
     for e in events {
         let mut push = |decision: &str, what: String, reason: &str| {
@@ -303,6 +357,18 @@ pub fn decisions(incident: &Incident, events: &[&Event]) -> Vec<Decision> {
         match &e.kind {
             EventKind::ActionApproved(u) => push("approved", action(u.action), &u.reason),
             EventKind::ActionRejected(u) => push("rejected", action(u.action), &u.reason),
+            // 001 / 000: the IC may also ask the proposer for more.
+            EventKind::ActionInfoRequested(u) => {
+                push("asked for more", action(u.action), &u.reason)
+            }
+            // 004: the Tech Lead "can be changed only by an explicit decision
+            // of the Incident Commander".
+            EventKind::RoleHandedOff { role, from, to, .. }
+                if pb.role(role).is_some_and(|r| r.changed_by_commander) =>
+            {
+                let name = pb.role(role).map_or(role.as_str(), |r| &r.name);
+                push("decided", format!("{name} passes from {from} to {to}"), "")
+            }
             EventKind::Closed {} => push("closed", "close the incident".into(), ""),
             EventKind::Reopened { reason } => {
                 push("reopened", "reopen the incident".into(), reason)
@@ -317,8 +383,41 @@ pub fn decisions(incident: &Incident, events: &[&Event]) -> Vec<Decision> {
     out
 }
 
+/// What a briefing's hypotheses add to the notes. A briefing prefilled from
+/// the notes joins them with "; " (a note may hold "; " itself); the notes are
+/// taken off the front one by one, and what no note explains is kept.
+fn beyond_notes(briefed: &str, noted: &[String]) -> String {
+    let mut rest = briefed.trim();
+    let mut out: Vec<&str> = Vec::new();
+    while !rest.is_empty() {
+        let note = noted
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| {
+                !n.is_empty()
+                    && rest
+                        .strip_prefix(n)
+                        .is_some_and(|after| after.is_empty() || after.starts_with(';'))
+            })
+            .max_by_key(|n| n.len());
+        let (part, after) = match note {
+            Some(n) => (None, &rest[n.len()..]),
+            None => match rest.split_once(';') {
+                Some((part, after)) => (Some(part.trim()), after),
+                None => (Some(rest), ""),
+            },
+        };
+        out.extend(part.filter(|p| !p.is_empty()));
+        rest = after.trim_start_matches(';').trim_start();
+    }
+    out.join("; ")
+}
+
+/// Hypotheses from the notes, and those a handoff briefing adds (004: "List of
+/// open and eliminated hypothesis"), leaving out what repeats a note.
 pub fn hypotheses(events: &[&Event]) -> Vec<Hypothesis> {
     let mut out = Vec::new();
+    let mut noted: Vec<String> = Vec::new();
     for e in events {
         let mut push = |text: &str, status: &str, source: &str| {
             out.push(Hypothesis {
@@ -332,14 +431,18 @@ pub fn hypotheses(events: &[&Event]) -> Vec<Hypothesis> {
         };
         if let Some(t) = note_tagged(e, HYPOTHESIS_TAGS) {
             push(t, "open", "note");
+            noted.push(t.to_string());
         } else if let Some(t) = note_tagged(e, ELIMINATED_TAGS) {
             push(t, "eliminated", "note");
+            noted.push(t.to_string());
         } else if let EventKind::RoleHandedOff { briefing, .. } = &e.kind {
-            if !briefing.hypotheses_open.is_empty() {
-                push(&briefing.hypotheses_open, "open", "handoff");
+            let open = beyond_notes(&briefing.hypotheses_open, &noted);
+            if !open.is_empty() {
+                push(&open, "open", "handoff");
             }
-            if !briefing.hypotheses_eliminated.is_empty() {
-                push(&briefing.hypotheses_eliminated, "eliminated", "handoff");
+            let eliminated = beyond_notes(&briefing.hypotheses_eliminated, &noted);
+            if !eliminated.is_empty() {
+                push(&eliminated, "eliminated", "handoff");
             }
         }
     }
@@ -413,6 +516,7 @@ pub fn writing(events: &[&Event]) -> Vec<WritingFinding> {
             EventKind::CheckInHeld(c) => vec![("check-in", &c.status), ("next steps", &c.next)],
             EventKind::CommsSent { text, .. } => vec![("comms", text)],
             EventKind::FollowUpAdded(f) => vec![("follow-up", &f.text)],
+            EventKind::RoleHandedOff { briefing, .. } => vec![("handoff status", &briefing.status)],
             _ => vec![],
         }
         .into_iter()
@@ -434,4 +538,46 @@ pub fn writing(events: &[&Event]) -> Vec<WritingFinding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notes(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_prefilled_briefing_adds_nothing_to_the_notes() {
+        let noted = notes(&[
+            "The editors use two-factor sign-in; no session came from a new address.",
+            "The pool is full.",
+        ]);
+        assert_eq!(
+            beyond_notes(
+                "The editors use two-factor sign-in; no session came from a new address.; The pool is full.",
+                &noted
+            ),
+            "",
+            "a note holding \"; \" is still one note"
+        );
+    }
+
+    #[test]
+    fn what_the_outgoing_person_typed_stays() {
+        let noted = notes(&["not a network partition"]);
+        assert_eq!(
+            beyond_notes("A network partition between the etcd members.", &noted),
+            "A network partition between the etcd members."
+        );
+        assert_eq!(
+            beyond_notes(
+                "not a network partition; the disk of member 2 fails",
+                &noted
+            ),
+            "the disk of member 2 fails"
+        );
+        assert_eq!(beyond_notes("", &noted), "");
+    }
 }

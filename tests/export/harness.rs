@@ -33,6 +33,8 @@ pub struct Played {
     pub incident: String,
     /// Full ids of every event written, in order, for stable names in golden files.
     pub event_ids: Vec<String>,
+    /// The texts of the script's private notes: they must never leave the journal.
+    pub private_notes: Vec<String>,
 }
 
 impl Played {
@@ -63,21 +65,25 @@ impl Played {
 }
 
 /// Split a script line into words: spaces separate, double quotes group.
-fn words(line: &str) -> Vec<String> {
+/// Each word says whether it was quoted: a quoted `@...` is text, not a name.
+fn words(line: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
+    let mut was_quoted = false;
     let mut any = false;
     for c in line.chars() {
         match c {
             '"' => {
                 quoted = !quoted;
+                was_quoted = true;
                 any = true;
             }
             ' ' if !quoted => {
                 if any {
-                    out.push(std::mem::take(&mut cur));
+                    out.push((std::mem::take(&mut cur), was_quoted));
                     any = false;
+                    was_quoted = false;
                 }
             }
             c => {
@@ -87,7 +93,7 @@ fn words(line: &str) -> Vec<String> {
         }
     }
     if any {
-        out.push(cur);
+        out.push((cur, was_quoted));
     }
     out
 }
@@ -114,6 +120,7 @@ pub fn play(playbook: &str) -> Played {
         clock,
         incident: String::new(),
         event_ids: Vec::new(),
+        private_notes: Vec::new(),
     };
     let mut names: HashMap<String, String> = HashMap::new();
     for (n, raw) in script.lines().enumerate() {
@@ -132,14 +139,26 @@ pub fn play(playbook: &str) -> Played {
         );
         let mut argv: Vec<String> = words(rest)
             .into_iter()
-            .map(|w| match w.strip_prefix('@') {
-                Some(label) => names
-                    .get(label)
-                    .unwrap_or_else(|| panic!("line {}: no event named {label}", n + 1))
-                    .clone(),
-                None => w,
-            })
+            .map(
+                |(w, quoted)| match w.strip_prefix('@').filter(|_| !quoted) {
+                    Some(label) => names
+                        .get(label)
+                        .unwrap_or_else(|| panic!("line {}: no event named {label}", n + 1))
+                        .clone(),
+                    None => w,
+                },
+            )
             .collect();
+        if let Some(at) = argv.iter().position(|w| w == "note")
+            && argv.iter().any(|w| w == "--private")
+        {
+            let text: Vec<&str> = argv[at + 1..]
+                .iter()
+                .map(String::as_str)
+                .filter(|w| *w != "--private")
+                .collect();
+            played.private_notes.push(text.join(" "));
+        }
         argv.insert(0, "--json".into());
         let refs: Vec<&str> = argv.iter().map(String::as_str).collect();
         let out = played.run(&refs);
