@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::Ctx;
-use super::text::fit;
+use super::text::{fit, safe};
 use crate::app::keymap::{Command, Mode};
 use crate::app::model::Level;
 
@@ -32,6 +32,8 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         .border_style(t.border(insert));
     let mut editor = m.editor.clone();
     editor.set_block(block);
+    // ratatui-textarea's own placeholder style is dark grey, even under NO_COLOR.
+    editor.set_placeholder_style(t.dim());
     if !insert {
         editor.set_cursor_style(ratatui::style::Style::default());
     }
@@ -48,7 +50,11 @@ pub fn render_status(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 Level::Warn => t.warn(),
                 Level::Error => t.danger(),
             };
-            Line::from(Span::styled(fit(&s.text, area.width as usize), style))
+            // Errors can quote text from the journal or another process.
+            Line::from(Span::styled(
+                fit(&safe(&s.text), area.width as usize),
+                style,
+            ))
         }
         None => {
             // Hints come from the live keymap, so they are right after a rebinding.

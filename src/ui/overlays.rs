@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use ratatui_textarea::TextArea;
 
 use super::Ctx;
@@ -82,12 +82,17 @@ fn help(area: Rect, buf: &mut Buffer, cx: &Ctx, scroll: u16) {
     ] {
         lines.push(Line::from(l));
     }
-    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+    // Wrapped: the command-line lines are wider than the overlay at 80 columns.
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
 }
 
 fn switcher(area: Rect, buf: &mut Buffer, cx: &Ctx, selected: usize) {
     let m = cx.model;
-    let h = (m.incidents.len() as u16 + 3).clamp(5, area.height);
+    // Not `clamp(5, area.height)`: that panics when the terminal is under 5 rows.
+    let h = (m.incidents.len() as u16 + 3).max(5).min(area.height);
     let inner = frame(
         area,
         buf,

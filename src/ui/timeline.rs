@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::Ctx;
-use super::text::{fit, safe};
+use super::text::{fit, pad, safe};
 use crate::app::model::Pane;
 use crate::journal::TimelineFilter;
 
@@ -76,9 +76,10 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         };
         let high = highlights.is_some_and(|h| h.contains(&row.id));
         let mark = if high { "★" } else { " " };
-        let author = fit(&safe(&row.author), 10);
-        let label = format!("{:<12}", format!("[{}]", fit(&safe(&row.label), 10)));
-        let used = when.len() + 2 + 11 + label.chars().count() + 1;
+        // Padded by columns, not chars: a CJK author must not shift the columns.
+        let author = pad(&safe(&row.author), 10);
+        let label = pad(&format!("[{}]", fit(&safe(&row.label), 10)), 12);
+        let used = when.len() + 2 + 11 + 12 + 1;
         let mut text = safe(&row.text);
         if row.private {
             text = format!("🔒 {text}");
@@ -93,7 +94,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             Span::styled(when, t.dim()),
             Span::styled(mark, t.highlight()),
             Span::raw(" "),
-            Span::styled(format!("{author:<10} "), t.dim()),
+            Span::styled(format!("{author} "), t.dim()),
             Span::styled(label, label_style),
             Span::raw(" "),
             Span::styled(fit(&text, width.saturating_sub(used)), text_style),
