@@ -73,17 +73,19 @@ pub fn render_status(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 (Command::SwitchIncident, "incidents"),
                 (Command::Quit, "quit"),
             ];
+            // Keys of an unfinished sequence ("g …") first: at 80 columns the
+            // hints fill the line and anything after them is cut off.
             let mut spans = Vec::new();
+            if !m.pressed.is_empty() {
+                spans.push(Span::styled(
+                    format!(" {} … ", crate::app::keymap::sequence_to_string(&m.pressed)),
+                    t.warn(),
+                ));
+            }
             for (c, label) in hints {
                 spans.push(Span::styled(format!(" {} ", k(c)), t.selected()));
                 spans.push(Span::styled(format!(" {label} "), t.dim()));
             }
-            let pending = if m.pressed.is_empty() {
-                String::new()
-            } else {
-                format!("  {}…", crate::app::keymap::sequence_to_string(&m.pressed))
-            };
-            spans.push(Span::raw(pending));
             Line::from(spans)
         }
     };
