@@ -718,6 +718,33 @@ fn scrolling_near_the_top_loads_the_page_before() {
 }
 
 #[test]
+fn the_total_follows_the_first_page() {
+    let (mut s, story) = cockpit();
+    let rows = many_rows(500);
+    s.reply(Reply::TimelineReset {
+        incident: story.id,
+        filter: TimelineFilter::All,
+        total: rows.len(),
+        rows,
+        more_before: true,
+    });
+    assert!(s.text(80, 24).contains("500+ entries · following"));
+    // A count for another filter (the user changed it meanwhile) is dropped.
+    s.reply(Reply::TimelineTotal {
+        incident: story.id,
+        filter: TimelineFilter::Text("db".into()),
+        total: 7,
+    });
+    assert_eq!(s.m.timeline.total, 500);
+    s.reply(Reply::TimelineTotal {
+        incident: story.id,
+        filter: TimelineFilter::All,
+        total: 1_000_000,
+    });
+    assert!(s.text(80, 24).contains("1000000 entries · following"));
+}
+
+#[test]
 fn an_entry_older_than_the_loaded_page_waits_for_that_page() {
     let (mut s, all) = paged(2_000, 500);
     let mut old = all[10].clone();

@@ -75,14 +75,16 @@ fn help(area: Rect, buf: &mut Buffer, cx: &Ctx, scroll: u16) {
     }
     lines.push(Line::from(Span::styled("Command line (:)", t.title())));
     for l in [
-        "  the CLI's verbs: note, role assign ic ann, state identified, severity SEV1,",
-        "  action propose ..., action approve 3, checkin --status ..., link bridge URL,",
-        "  close request|object|withdraw|confirm; --at 23:50 backdates; Tab completes.",
+        "  the CLI's verbs, e.g.  note TEXT   role assign ic ann",
+        "  state identified   severity SEV1   action propose WHAT",
+        "  action approve 3   checkin --status TEXT   link bridge URL",
+        "  close request|object|withdraw|confirm",
+        "  --at 23:50 backdates; Tab completes verbs, roles and people.",
         "  Screen words: quit, help, incident ID, filter TEXT|tag:NAME, clear.",
     ] {
         lines.push(Line::from(l));
     }
-    // Wrapped: the command-line lines are wider than the overlay at 80 columns.
+    // Wrapped, for terminals narrower than the overlay.
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0))

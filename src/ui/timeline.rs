@@ -23,10 +23,16 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         TimelineFilter::Tag(x) => format!(" · tag:{}", safe(x)),
         TimelineFilter::Text(x) => format!(" · \"{}\"", safe(x)),
     };
+    // Until the journal has counted (a long timeline's first page comes first).
+    let counting = if tl.more_before && tl.total <= tl.rows.len() {
+        "+"
+    } else {
+        ""
+    };
     let position = match tl.selected {
-        None => format!("{} entries · following", tl.total),
+        None => format!("{}{counting} entries · following", tl.total),
         Some(i) => format!(
-            "{} of {}",
+            "{} of {}{counting}",
             tl.total.saturating_sub(tl.rows.len()) + i + 1,
             tl.total
         ),
