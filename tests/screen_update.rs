@@ -573,11 +573,7 @@ fn the_timeline_follows_the_newest_entry() {
     });
     assert_eq!(s.m.timeline.total, 23);
     let screen = s.text(80, 24);
-    let last_row = screen
-        .lines()
-        .filter(|l| l.starts_with("│10:"))
-        .last()
-        .unwrap();
+    let last_row = screen.lines().rfind(|l| l.starts_with("│10:")).unwrap();
     assert!(last_row.contains("from another terminal"), "{screen}");
     // Rows for another incident (a stale reply after switching) are ignored.
     s.reply(Reply::TimelineNew {
