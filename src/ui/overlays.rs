@@ -309,7 +309,8 @@ fn command_line(area: Rect, buf: &mut Buffer, cx: &Ctx, c: &CommandLine) {
     field(input, buf, cx, &c.input, true);
     if !c.completions.is_empty() {
         Paragraph::new(Span::styled(
-            fit(&c.completions.join("  "), comps.width as usize),
+            // People's names come from the journal.
+            fit(&safe(&c.completions.join("  ")), comps.width as usize),
             cx.theme.dim(),
         ))
         .render(comps, buf);

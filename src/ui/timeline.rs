@@ -30,7 +30,15 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         ""
     };
     let position = match tl.selected {
-        None => format!("{}{counting} entries · following", tl.total),
+        None => format!(
+            "{}{counting} {} · following",
+            tl.total,
+            if tl.total == 1 && counting.is_empty() {
+                "entry"
+            } else {
+                "entries"
+            }
+        ),
         Some(i) => format!(
             "{} of {}{counting}",
             tl.total.saturating_sub(tl.rows.len()) + i + 1,
