@@ -6,7 +6,10 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
+pub mod export;
 pub mod journal;
 pub mod logging;
+pub mod notify;
 pub mod ui;

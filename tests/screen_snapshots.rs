@@ -188,6 +188,31 @@ fn checkin_form_with_reviews_and_warning() {
 }
 
 #[test]
+fn handoff_close_and_checklist_overlays() {
+    let mut s = cockpit();
+    s.key("H").type_text("bob");
+    assert!(
+        matches!(s.m.overlay, Some(Overlay::Handoff(_))),
+        "H opens the handoff form"
+    );
+    snap("handoff_form", &s);
+    let mut s = cockpit();
+    s.key("X");
+    assert!(
+        matches!(s.m.overlay, Some(Overlay::Close)),
+        "X opens the close flow"
+    );
+    snap("close_flow", &s);
+    let mut s = cockpit();
+    s.keys(&["L", "j"]);
+    assert!(
+        matches!(s.m.overlay, Some(Overlay::Checklists { .. })),
+        "L opens the checklists"
+    );
+    snap("checklists", &s);
+}
+
+#[test]
 fn command_line_with_completions() {
     let mut s = cockpit();
     s.key(":").type_text("role assign ic ");
@@ -349,6 +374,9 @@ fn no_size_panics() {
         ("declare", &["D", "x"][..]),
         ("checkin", &["c", "tab", "y"][..]),
         ("cmdline", &[":", "r", "o", "tab"][..]),
+        ("handoff", &["H", "x", "tab", "y"][..]),
+        ("close", &["X"][..]),
+        ("checklists", &["L", "j", "tab"][..]),
         (
             "editor",
             &["i", "x", "alt-enter", "y", "alt-enter", "z"][..],

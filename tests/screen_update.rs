@@ -399,7 +399,10 @@ fn tab_completes_verbs_roles_and_people() {
     assert_eq!(input(&s), "role ");
     assert_eq!(
         completions(&s),
-        ["assign", "engage", "release", "handoff"].map(String::from)
+        [
+            "assign", "engage", "release", "handoff", "accept", "decline"
+        ]
+        .map(String::from)
     );
     s.type_text("as").key("tab");
     assert_eq!(input(&s), "role assign ");
@@ -875,12 +878,19 @@ fn the_checkin_form_records_the_loop() {
 #[test]
 fn countdowns_move_only_with_the_tick() {
     let (mut s, _) = cockpit();
+    // The last check-in was at 10:05; the next is due 15 minutes later (001).
     let before = s.text(80, 24);
-    assert!(before.contains("12:26"), "{before}");
+    assert!(
+        before.contains("next check-in in") && before.contains("07:26"),
+        "{before}"
+    );
+    assert_eq!(s.text(80, 24), before, "nothing moves without a tick");
     s.tick(now() + Duration::seconds(61));
-    assert!(s.text(80, 24).contains("11:25"));
+    assert!(s.text(80, 24).contains("06:25"));
     s.tick(t0() + Duration::minutes(21));
-    assert!(s.text(80, 24).contains("check-in window open"));
+    assert!(s.text(80, 24).contains("check-in due now"));
+    s.tick(t0() + Duration::minutes(40));
+    assert!(s.text(80, 24).contains("CHECK-IN OVERDUE"));
 }
 
 #[test]

@@ -195,7 +195,9 @@ pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
                 at,
             })];
         }
-        other => other.into_intent().expect("only highlight needs resolving"),
+        other => other
+            .into_intent_at(at.unwrap_or(m.now))
+            .expect("only highlight needs resolving"),
     };
     let mut effects = act(m, intent);
     for e in effects.iter_mut() {

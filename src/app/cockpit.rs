@@ -1,9 +1,11 @@
 //! The cockpit service: the one place where intents become journal events.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use std::sync::Arc;
 
 use super::intent::Intent;
+use crate::domain::clocks::{ClockStatus, clocks};
 use crate::domain::playbook::Phase;
 use crate::domain::time::Clock;
 use crate::domain::{Event, Incident, IncidentId, RuleError};
@@ -42,6 +44,9 @@ pub struct Cockpit {
     pub author: String,
     /// Playbook for newly declared incidents.
     pub playbook: String,
+    /// The user's time zone for out-of-hours and business-day clocks;
+    /// `None`: the system's local zone.
+    pub zone: Option<Tz>,
     clock: Arc<dyn Clock>,
 }
 
@@ -62,6 +67,7 @@ impl Cockpit {
             journal,
             author,
             playbook,
+            zone: None,
             clock,
         })
     }
@@ -129,6 +135,17 @@ impl Cockpit {
         let now = self.now();
         let event = Event::new(incident, &self.author, at.unwrap_or(now), now, kind);
         Ok(self.journal.append(event)?)
+    }
+
+    /// The incident's clocks now, in the user's time zone, most pressing first.
+    pub fn clocks(&mut self, incident: IncidentId) -> Result<Vec<ClockStatus>, AppError> {
+        let now = self.now();
+        let pb = self.journal.playbook_of(incident)?;
+        let state = self.journal.incident(incident)?;
+        Ok(match &self.zone {
+            Some(tz) => clocks(state, &pb, now, tz),
+            None => clocks(state, &pb, now, &chrono::Local),
+        })
     }
 
     /// The incident to work on: the one named (by id prefix), else the only open one.

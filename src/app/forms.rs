@@ -6,13 +6,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::cmdline;
 use super::intent::{ActionStep, Intent};
 use super::model::{
-    CheckInForm, DeclareForm, Level, Model, Overlay, PromptPurpose, VERDICTS, single_line,
+    CheckInForm, DeclareForm, HandoffForm, Level, Model, Overlay, PromptPurpose, VERDICTS,
+    single_line,
 };
 use super::update::{Effect, act};
 use super::worker::Request;
-use crate::domain::event::{CheckIn, MitigationReview, Proposal, Trend};
-use crate::domain::incident::ActionStatus;
-use crate::domain::time::human_duration;
+use crate::domain::event::{Briefing, CheckIn, MitigationReview, Proposal, Trend};
 use crate::journal::TimelineFilter;
 
 pub fn paste(o: &mut Overlay, text: &str) {
@@ -50,35 +49,13 @@ pub fn open_checkin(m: &mut Model) {
         return;
     };
     let inc = &c.incident;
-    let since = inc.checkins.last().map(|c| c.at).unwrap_or(inc.declared_at);
-    // 001: review the mitigations put in place during the previous iteration.
-    let reviews = inc
-        .actions
-        .iter()
-        .filter(|a| {
-            matches!(
-                a.status,
-                ActionStatus::Approved
-                    | ActionStatus::Started
-                    | ActionStatus::Done
-                    | ActionStatus::Failed
-            )
-        })
-        .filter(|a| {
-            a.history.last().is_some_and(|h| h.at >= since)
-                || matches!(a.status, ActionStatus::Approved | ActionStatus::Started)
-        })
+    let reviews = crate::domain::clocks::mitigations_to_review(inc)
+        .into_iter()
         .map(|a| (a.id, format!("#{} {}", a.number, a.proposal.what), 0))
         .collect();
     // 001: "you do not want to repeat this loop more often than once every 15 minutes"
-    let warning = match (inc.checkins.last(), c.playbook.clocks.checkin_min) {
-        (Some(last), Some(min)) if m.now - last.at < min => Some(format!(
-            "The last check-in was {} ago: more often than every {} keeps people from their work (001).",
-            human_duration(m.now - last.at),
-            human_duration(min)
-        )),
-        _ => None,
-    };
+    let warning =
+        crate::domain::clocks::check_in_too_soon(inc, &c.playbook, m.now).map(|w| w.to_string());
     m.overlay = Some(Overlay::CheckIn(CheckInForm {
         field: 0,
         trend: None,
@@ -139,6 +116,9 @@ pub fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
         Overlay::Declare(f) => declare_key(m, f, k),
         Overlay::CheckIn(f) => checkin_key(m, f, k),
         Overlay::CommandLine(c) => cmdline::on_key(m, c, k),
+        Overlay::Handoff(h) => handoff_key(m, h, k),
+        Overlay::Close => close_key(m, k),
+        Overlay::Checklists { checklist, step } => checklists_key(m, checklist, step, k),
     }
 }
 
@@ -214,6 +194,19 @@ fn submit_prompt(m: &mut Model, purpose: PromptPurpose, text: String) -> Vec<Eff
         PromptPurpose::AskInfo(id) => act(m, step(ActionStep::AskInfo, id, text)),
         PromptPurpose::Fail(id) => act(m, step(ActionStep::Fail, id, text)),
         PromptPurpose::Revert(id) => act(m, step(ActionStep::Revert, id, text)),
+        PromptPurpose::Object if text.is_empty() => {
+            m.say(Level::Warn, "an objection needs a reason");
+            Vec::new()
+        }
+        PromptPurpose::Object => act(m, Intent::Object(text)),
+        PromptPurpose::TickWithNote { checklist, step } => act(
+            m,
+            Intent::ChecklistTick {
+                checklist,
+                step,
+                note: text,
+            },
+        ),
     }
 }
 
@@ -353,5 +346,185 @@ fn checkin_key(m: &mut Model, mut f: CheckInForm, k: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     m.overlay = Some(Overlay::CheckIn(f));
+    Vec::new()
+}
+
+/// Open the handoff form for the commanding role, prefilled from the journal.
+pub fn open_handoff(m: &mut Model) {
+    let Some(c) = &m.current else {
+        m.say(Level::Warn, "no incident yet: declare one first (D)");
+        return;
+    };
+    let role = c.playbook.commander().key.clone();
+    let b = c.incident.briefing_draft(&c.playbook);
+    let inputs = [
+        String::new(),
+        b.status,
+        b.hypotheses_open,
+        b.hypotheses_eliminated,
+        b.last_customer_update,
+        b.channels,
+        b.people,
+    ]
+    .iter()
+    .map(|s| single_line(s))
+    .collect();
+    m.overlay = Some(Overlay::Handoff(HandoffForm {
+        field: 0,
+        role,
+        inputs,
+    }));
+}
+
+fn handoff_key(m: &mut Model, mut h: HandoffForm, k: KeyEvent) -> Vec<Effect> {
+    let n = h.inputs.len();
+    match k.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down => h.field = (h.field + 1) % n,
+        KeyCode::BackTab | KeyCode::Up => h.field = (h.field + n - 1) % n,
+        KeyCode::Enter if h.field + 1 < n => h.field += 1,
+        KeyCode::Enter => {
+            let text = |i: usize| h.inputs[i].lines().join(" ").trim().to_string();
+            let to = text(0);
+            if to.is_empty() {
+                h.field = 0;
+                m.say(Level::Warn, "who takes over?");
+            } else {
+                let briefing = Briefing {
+                    status: text(1),
+                    hypotheses_open: text(2),
+                    hypotheses_eliminated: text(3),
+                    last_customer_update: text(4),
+                    last_customer_update_at: m
+                        .current
+                        .as_ref()
+                        .and_then(|c| c.incident.last_comms.as_ref().map(|l| l.at)),
+                    channels: text(5),
+                    people: text(6),
+                };
+                return act(
+                    m,
+                    Intent::RoleHandoff {
+                        role: h.role.clone(),
+                        from: None,
+                        to,
+                        briefing,
+                    },
+                );
+            }
+        }
+        _ => {
+            h.inputs[h.field].input(k);
+        }
+    }
+    m.overlay = Some(Overlay::Handoff(h));
+    Vec::new()
+}
+
+/// The close flow: r asks the question, o objects, w withdraws yours, c closes.
+fn close_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q') => Vec::new(),
+        KeyCode::Char('r') => {
+            m.overlay = Some(Overlay::Close);
+            act(m, Intent::CloseRequest)
+        }
+        KeyCode::Char('o') => {
+            m.overlay = Some(Overlay::Prompt(super::model::Prompt {
+                title: "Object to closing: why?".into(),
+                hint: "the incident stays open while an objection stands".into(),
+                purpose: PromptPurpose::Object,
+                input: single_line(""),
+            }));
+            Vec::new()
+        }
+        KeyCode::Char('w') => {
+            m.overlay = Some(Overlay::Close);
+            act(m, Intent::Withdraw(String::new()))
+        }
+        KeyCode::Char('c') => {
+            m.overlay = Some(Overlay::Close);
+            act(m, Intent::CloseConfirm)
+        }
+        _ => {
+            m.overlay = Some(Overlay::Close);
+            Vec::new()
+        }
+    }
+}
+
+/// Checklists: j/k steps, h/l (or ←/→) checklists, Enter ticks, n ticks with a note, u unticks.
+fn checklists_key(m: &mut Model, checklist: usize, step: usize, k: KeyEvent) -> Vec<Effect> {
+    let lists = m
+        .current
+        .as_ref()
+        .map(|c| c.incident.checklists(&c.playbook))
+        .unwrap_or_default();
+    if lists.is_empty() {
+        m.say(Level::Info, "this playbook has no checklists");
+        return Vec::new();
+    }
+    let ci = checklist.min(lists.len() - 1);
+    let steps = lists[ci].steps.len().max(1);
+    let (mut ci2, mut si) = (ci, step.min(steps - 1));
+    let reopen = |m: &mut Model, c, s| {
+        m.overlay = Some(Overlay::Checklists {
+            checklist: c,
+            step: s,
+        })
+    };
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+        KeyCode::Down | KeyCode::Char('j') => si = (si + 1).min(steps - 1),
+        KeyCode::Up | KeyCode::Char('k') => si = si.saturating_sub(1),
+        KeyCode::Right | KeyCode::Char('l') | KeyCode::Tab => {
+            (ci2, si) = ((ci + 1) % lists.len(), 0)
+        }
+        KeyCode::Left | KeyCode::Char('h') | KeyCode::BackTab => {
+            (ci2, si) = ((ci + lists.len() - 1) % lists.len(), 0)
+        }
+        KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Char('n') | KeyCode::Char('u') => {
+            let Some(s) = lists[ci].steps.get(si) else {
+                return Vec::new();
+            };
+            let (checklist, step) = (lists[ci].key.clone(), s.step.key.clone());
+            if k.code == KeyCode::Char('n') {
+                m.overlay = Some(Overlay::Prompt(super::model::Prompt {
+                    title: format!("Tick \"{}\": why, or how it was done", s.step.text),
+                    hint: "Enter ticks the step with this note".into(),
+                    purpose: PromptPurpose::TickWithNote { checklist, step },
+                    input: single_line(""),
+                }));
+                return Vec::new();
+            }
+            reopen(m, ci, si);
+            if k.code == KeyCode::Char('u') {
+                return act(
+                    m,
+                    Intent::ChecklistUntick {
+                        checklist,
+                        step,
+                        reason: String::new(),
+                    },
+                );
+            }
+            if let Some(how) = &s.how {
+                m.say(
+                    Level::Info,
+                    format!("do it with: {how} (it ticks itself when recorded)"),
+                );
+            }
+            return act(
+                m,
+                Intent::ChecklistTick {
+                    checklist,
+                    step,
+                    note: String::new(),
+                },
+            );
+        }
+        _ => {}
+    }
+    reopen(m, ci2, si);
     Vec::new()
 }

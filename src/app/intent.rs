@@ -2,8 +2,9 @@
 //! command line both produce these. Turning one into an event is pure: it
 //! cleans outside text, spells keys the playbook's way and resolves "#3".
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::clocks::clock_keys;
 use crate::domain::event::{ActionUpdate, Briefing, CheckIn, FollowUp, Proposal};
 use crate::domain::sanitize::{clean_line, clean_text};
 use crate::domain::{EventId, EventKind, Incident, Playbook, RuleError};
@@ -114,6 +115,38 @@ pub enum Intent {
         clock: String,
         until: DateTime<Utc>,
     },
+    /// The incoming person's "I have command" (000); the author is the person.
+    RoleAccept {
+        role: String,
+    },
+    RoleDecline {
+        role: String,
+        reason: String,
+    },
+    ChecklistTick {
+        checklist: String,
+        step: String,
+        note: String,
+    },
+    ChecklistUntick {
+        checklist: String,
+        step: String,
+        reason: String,
+    },
+    /// Answer "asked for more": fields left `None` keep their current text.
+    ActionAmend {
+        reference: String,
+        what: Option<String>,
+        why: Option<String>,
+        risk: Option<String>,
+        revert: Option<String>,
+    },
+    Retrospective {
+        facilitator: String,
+        on: Option<NaiveDate>,
+        link: String,
+        exception: String,
+    },
 }
 
 /// Split a leading tag prefix ("m: rolled back") off a note, per the playbook.
@@ -209,11 +242,14 @@ impl Intent {
                         }
                     }
                 };
+                // 004: the briefing covers every item; what the outgoing person
+                // leaves blank comes from the journal (never from private notes).
+                let draft = need()?.briefing_draft(pb);
                 EventKind::RoleHandedOff {
                     role,
                     from,
                     to: clean_line(&to),
-                    briefing: clean_briefing(briefing),
+                    briefing: fill_blanks(clean_briefing(briefing), draft),
                 }
             }
             Intent::State { state, reason } => EventKind::StateChanged {
@@ -330,13 +366,93 @@ impl Intent {
                 details: clean_text(&details),
             },
             Intent::ClockAck(clock) => EventKind::ClockAcknowledged {
-                clock: clean_line(&clock),
+                clock: known_clock(need()?, pb, &clock)?,
             },
             Intent::ClockSnooze { clock, until } => EventKind::ClockSnoozed {
-                clock: clean_line(&clock),
+                clock: known_clock(need()?, pb, &clock)?,
                 until,
             },
+            Intent::RoleAccept { role } => EventKind::HandoffAccepted {
+                role: canonical_role(pb, &role),
+                person: clean_line(author),
+            },
+            Intent::RoleDecline { role, reason } => EventKind::HandoffDeclined {
+                role: canonical_role(pb, &role),
+                reason: clean_text(&reason),
+            },
+            Intent::ChecklistTick {
+                checklist,
+                step,
+                note,
+            } => {
+                let (checklist, step) = canonical_step(pb, &checklist, &step);
+                EventKind::ChecklistStepDone {
+                    checklist,
+                    step,
+                    note: clean_text(&note),
+                }
+            }
+            Intent::ChecklistUntick {
+                checklist,
+                step,
+                reason,
+            } => {
+                let (checklist, step) = canonical_step(pb, &checklist, &step);
+                EventKind::ChecklistStepUndone {
+                    checklist,
+                    step,
+                    reason: clean_text(&reason),
+                }
+            }
+            Intent::ActionAmend {
+                reference,
+                what,
+                why,
+                risk,
+                revert,
+            } => {
+                let action = need()?.find_action(&reference)?;
+                let old = &action.proposal;
+                EventKind::ActionAmended {
+                    action: action.id,
+                    proposal: Proposal {
+                        what: what.map_or_else(|| old.what.clone(), |w| clean_line(&w)),
+                        why: why.map_or_else(|| old.why.clone(), |w| clean_text(&w)),
+                        risk: risk.map_or_else(|| old.risk.clone(), |w| clean_text(&w)),
+                        revert: revert.map_or_else(|| old.revert.clone(), |w| clean_text(&w)),
+                    },
+                }
+            }
+            Intent::Retrospective {
+                facilitator,
+                on,
+                link,
+                exception,
+            } => EventKind::RetrospectiveScheduled {
+                facilitator: clean_line(&facilitator),
+                on,
+                link: clean_line(&link),
+                exception: clean_text(&exception),
+            },
         })
+    }
+}
+
+fn fill_blanks(mine: Briefing, draft: Briefing) -> Briefing {
+    let pick = |a: String, b: String| if a.trim().is_empty() { b } else { a };
+    Briefing {
+        status: pick(mine.status, draft.status),
+        hypotheses_open: pick(mine.hypotheses_open, draft.hypotheses_open),
+        hypotheses_eliminated: pick(mine.hypotheses_eliminated, draft.hypotheses_eliminated),
+        last_customer_update_at: if mine.last_customer_update.trim().is_empty() {
+            mine.last_customer_update_at
+                .or(draft.last_customer_update_at)
+        } else {
+            mine.last_customer_update_at
+        },
+        last_customer_update: pick(mine.last_customer_update, draft.last_customer_update),
+        channels: pick(mine.channels, draft.channels),
+        people: pick(mine.people, draft.people),
     }
 }
 
@@ -346,9 +462,23 @@ fn clean_briefing(b: Briefing) -> Briefing {
         hypotheses_open: clean_text(&b.hypotheses_open),
         hypotheses_eliminated: clean_text(&b.hypotheses_eliminated),
         last_customer_update: clean_text(&b.last_customer_update),
+        last_customer_update_at: b.last_customer_update_at,
         channels: clean_text(&b.channels),
         people: clean_text(&b.people),
     }
+}
+
+/// The clock's key as the clocks spell it, or an error listing the valid ones.
+fn known_clock(incident: &Incident, pb: &Playbook, given: &str) -> Result<String, RuleError> {
+    let given = clean_line(given);
+    let keys = clock_keys(incident, pb);
+    keys.iter()
+        .find(|k| k.eq_ignore_ascii_case(&given))
+        .cloned()
+        .ok_or_else(|| RuleError::UnknownClock {
+            given,
+            valid: keys.join(", "),
+        })
 }
 
 fn canonical_severity(pb: &Playbook, s: &str) -> String {
@@ -361,6 +491,20 @@ fn canonical_role(pb: &Playbook, s: &str) -> String {
     pb.role(s)
         .map(|x| x.key.clone())
         .unwrap_or_else(|| s.to_string())
+}
+
+/// The playbook's keys for a checklist and a step given by key or number;
+/// unknown ones pass through for the fold to refuse with the valid choices.
+fn canonical_step(pb: &Playbook, checklist: &str, step: &str) -> (String, String) {
+    match pb.checklist(checklist) {
+        Some(c) => (
+            c.key.clone(),
+            c.step(step)
+                .map(|(_, s)| s.key.clone())
+                .unwrap_or_else(|| clean_line(step)),
+        ),
+        None => (clean_line(checklist), clean_line(step)),
+    }
 }
 
 fn canonical_state(pb: &Playbook, s: &str) -> String {
@@ -425,6 +569,53 @@ mod tests {
         .unwrap();
         assert!(
             matches!(k, EventKind::Declared { ref severity, ref title, .. } if severity == "SEV2" && title == "t")
+        );
+    }
+
+    #[test]
+    fn clock_names_are_checked_against_the_playbooks_clocks() {
+        use crate::domain::{Event, IncidentId};
+        let pb = pb();
+        let mut inc = Incident::new(IncidentId::new());
+        let at = chrono::Utc::now();
+        let declared = Intent::Declare {
+            title: "db down".into(),
+            severity: "SEV1".into(),
+            summary: String::new(),
+            security: false,
+            playbook: "default".into(),
+        }
+        .into_event(None, &pb, "ann")
+        .unwrap();
+        inc.apply(&Event::new(inc.id, "ann", at, at, declared), &pb)
+            .unwrap();
+        let k = Intent::ClockAck("CheckIn".into())
+            .into_event(Some(&inc), &pb, "ann")
+            .unwrap();
+        assert_eq!(
+            k,
+            EventKind::ClockAcknowledged {
+                clock: "checkin".into()
+            }
+        );
+        let k = Intent::ClockSnooze {
+            clock: "fatigue.IC".into(),
+            until: at,
+        }
+        .into_event(Some(&inc), &pb, "ann")
+        .unwrap();
+        assert!(matches!(k, EventKind::ClockSnoozed { ref clock, .. } if clock == "fatigue.ic"));
+        let e = Intent::ClockAck("coffee".into())
+            .into_event(Some(&inc), &pb, "ann")
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("unknown clock `coffee`; valid: checkin, status_update"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("security_report") && msg.contains("handoff.ic"),
+            "{msg}"
         );
     }
 }

@@ -49,6 +49,13 @@ pub enum Command {
     Newline,
     LeaveEditor,
     CycleTag,
+    AckClock,
+    SnoozeClock,
+    Handoff,
+    AcceptHandoff,
+    Close,
+    Checklists,
+    Export,
 }
 
 impl Command {
@@ -91,6 +98,13 @@ impl Command {
             Newline => "new line in the note",
             LeaveEditor => "leave the editor (the draft stays)",
             CycleTag => "cycle the note's tag",
+            AckClock => "acknowledge the selected (or most pressing) clock",
+            SnoozeClock => "snooze the selected (or most pressing) clock for 5 minutes",
+            Handoff => "hand off command, with the 004 briefing",
+            AcceptHandoff => "accept a handoff made to you (\"I have command\")",
+            Close => "close the incident: ask, objections, watch, checklists",
+            Checklists => "the playbook's checklists",
+            Export => "write the postmortem draft (Markdown) into the current directory",
         }
     }
 }

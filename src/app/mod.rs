@@ -4,7 +4,6 @@
 
 pub mod cmdline;
 pub mod cockpit;
-pub mod describe;
 pub mod forms;
 pub mod intent;
 pub mod keymap;
@@ -14,5 +13,6 @@ pub mod verbs;
 pub mod when;
 pub mod worker;
 
+pub use crate::domain::describe;
 pub use cockpit::{AppError, Cockpit};
 pub use intent::{ActionStep, Intent};

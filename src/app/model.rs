@@ -8,9 +8,11 @@ use std::sync::Arc;
 
 use super::keymap::{Chord, Keymap, Mode};
 use super::worker::{IncidentSummary, TimelineRow};
+use crate::domain::clocks::ClockStatus;
 use crate::domain::event::Trend;
 use crate::domain::{EventId, Incident, IncidentId, Playbook};
 use crate::journal::{TimelineFilter, TimelineKey};
+use crate::notify::{Notice, NotifyPlanner};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -116,6 +118,8 @@ pub enum PromptPurpose {
     Revert(EventId),
     Propose,
     Filter,
+    Object,
+    TickWithNote { checklist: String, step: String },
 }
 
 #[derive(Debug)]
@@ -143,6 +147,26 @@ pub struct CheckInForm {
 
 pub const VERDICTS: [&str; 4] = ["still going", "worked", "failed", "not reviewed"];
 
+/// The 004 shift-handoff briefing, prefilled from the journal (the last
+/// check-in, hypotheses, last comms, links, roster); the outgoing person edits it.
+#[derive(Debug)]
+pub struct HandoffForm {
+    pub field: usize,
+    pub role: String,
+    /// 0: who takes over, then the six briefing fields.
+    pub inputs: Vec<TextArea<'static>>,
+}
+
+pub const HANDOFF_FIELDS: [&str; 7] = [
+    "Hand to",
+    "Status",
+    "Open hypotheses",
+    "Eliminated",
+    "Last customer update",
+    "Channels",
+    "Key people",
+];
+
 #[derive(Debug)]
 pub struct CommandLine {
     pub input: TextArea<'static>,
@@ -152,12 +176,24 @@ pub struct CommandLine {
 
 #[derive(Debug)]
 pub enum Overlay {
-    Help { scroll: u16 },
-    Switcher { selected: usize },
+    Help {
+        scroll: u16,
+    },
+    Switcher {
+        selected: usize,
+    },
     Prompt(Prompt),
     Declare(DeclareForm),
     CheckIn(CheckInForm),
     CommandLine(CommandLine),
+    Handoff(HandoffForm),
+    /// The close flow (000, 001): the question, objections, the watch, blocking checklists.
+    Close,
+    /// The playbook's checklists: (checklist index, step index).
+    Checklists {
+        checklist: usize,
+        step: usize,
+    },
 }
 
 /// A note handed to the journal and not yet confirmed on disk.
@@ -192,6 +228,14 @@ pub struct Model {
     /// Whether the first incident list has arrived (so "no incident" is real).
     pub loaded: bool,
     pub now: DateTime<Utc>,
+    /// The user's time zone for out-of-hours and business-day clocks (`None`: the system's).
+    pub zone: Option<chrono_tz::Tz>,
+    /// The current incident's clocks at `now`, most pressing first.
+    pub clocks: Vec<ClockStatus>,
+    /// Which clock the loop pane has selected (for ack / snooze).
+    pub clock_selected: usize,
+    /// Remembers which due periods were already notified.
+    pub planner: NotifyPlanner,
 }
 
 impl Model {
@@ -219,6 +263,10 @@ impl Model {
             command_history: Vec::new(),
             loaded: false,
             now,
+            zone: None,
+            clocks: Vec::new(),
+            clock_selected: 0,
+            planner: NotifyPlanner::new(),
         }
     }
 
@@ -256,6 +304,31 @@ impl Model {
         let mut v: Vec<_> = c.incident.actions.iter().collect();
         v.sort_by_key(|a| (rank(a), a.number));
         v
+    }
+}
+
+impl Model {
+    /// Recompute the clocks for `now`; returns notices for newly due periods.
+    pub fn refresh_clocks(&mut self) -> (Vec<Notice>, bool) {
+        let Some(c) = &self.current else {
+            self.clocks.clear();
+            return (Vec::new(), false);
+        };
+        self.clocks = match &self.zone {
+            Some(tz) => crate::domain::clocks::clocks(&c.incident, &c.playbook, self.now, tz),
+            None => {
+                crate::domain::clocks::clocks(&c.incident, &c.playbook, self.now, &chrono::Local)
+            }
+        };
+        let plan = self
+            .planner
+            .plan(&c.incident, &c.playbook, &self.clocks, self.now);
+        (plan.notices, plan.bell)
+    }
+
+    /// Clocks that need the IC now (due or overdue).
+    pub fn alarms(&self) -> impl Iterator<Item = &ClockStatus> {
+        self.clocks.iter().filter(|c| c.state.needs_attention())
     }
 }
 

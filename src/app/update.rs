@@ -20,22 +20,29 @@ pub enum Msg {
     Key(KeyEvent),
     Paste(String),
     Focus(Pane),
-    Scroll { pane: Pane, down: bool },
+    Scroll {
+        pane: Pane,
+        down: bool,
+    },
     Tick(DateTime<Utc>),
     Worker(Reply),
+    /// Something the adapters want the user to know (e.g. notifications are off).
+    Status(Level, String),
 }
 
 #[derive(Debug)]
 pub enum Effect {
     Send(Request),
     Bell,
+    /// A desktop notification for a clock that came due.
+    Notify(crate::notify::Notice),
 }
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             m.now = now;
-            Vec::new()
+            clock_effects(m)
         }
         Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(k) => on_key(m, k),
@@ -63,6 +70,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             move_selection(m, if down { 3 } else { -3 })
         }
         Msg::Worker(r) => on_reply(m, r),
+        Msg::Status(level, text) => {
+            m.say(level, text);
+            Vec::new()
+        }
     }
 }
 
@@ -283,7 +294,85 @@ fn run(m: &mut Model, c: Command) -> Vec<Effect> {
             forms::open_declare(m);
             Vec::new()
         }
+        Handoff => {
+            forms::open_handoff(m);
+            Vec::new()
+        }
+        AcceptHandoff => {
+            let Some(c) = &m.current else {
+                return Vec::new();
+            };
+            // 000: the incoming IC says "I have command"; only they can.
+            let mine = c.playbook.roles.iter().find_map(|r| {
+                c.incident
+                    .pending_handoff(&r.key)
+                    .filter(|h| h.to == m.author)
+                    .map(|_| r.key.clone())
+            });
+            match mine {
+                Some(role) => act(m, Intent::RoleAccept { role }),
+                None => {
+                    m.say(Level::Info, format!("no handoff waits for {}", m.author));
+                    Vec::new()
+                }
+            }
+        }
+        Close => {
+            if m.current.is_some() {
+                m.overlay = Some(Overlay::Close);
+            }
+            Vec::new()
+        }
+        Checklists => {
+            if m.current.is_some() {
+                m.overlay = Some(Overlay::Checklists {
+                    checklist: 0,
+                    step: 0,
+                });
+            }
+            Vec::new()
+        }
+        Export => {
+            let dir = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
+            m.say(Level::Info, "writing the postmortem draft…");
+            vec![Effect::Send(Request::Export {
+                format: crate::export::Format::Markdown,
+                dir,
+            })]
+        }
+        AckClock | SnoozeClock => {
+            let Some(key) = target_clock(m) else {
+                m.say(Level::Info, "no clock needs attention");
+                return Vec::new();
+            };
+            if c == AckClock {
+                act(m, Intent::ClockAck(key))
+            } else {
+                let until = m.now + chrono::Duration::minutes(5);
+                act(m, Intent::ClockSnooze { clock: key, until })
+            }
+        }
     }
+}
+
+/// The clock to ack or snooze: the one selected in the loop pane, else the most pressing.
+fn target_clock(m: &Model) -> Option<String> {
+    if m.focus == Pane::Loop
+        && let Some(c) = m.clocks.get(m.clock_selected)
+    {
+        return Some(c.key.clone());
+    }
+    m.alarms().next().map(|c| c.key.clone())
+}
+
+/// Recompute clocks; a clock newly due raises one notification and the bell.
+fn clock_effects(m: &mut Model) -> Vec<Effect> {
+    let (notices, bell) = m.refresh_clocks();
+    let mut effects: Vec<Effect> = notices.into_iter().map(Effect::Notify).collect();
+    if bell {
+        effects.push(Effect::Bell);
+    }
+    effects
 }
 
 fn open_prompt(m: &mut Model, purpose: PromptPurpose, title: &str, hint: &str, text: &str) {
@@ -368,7 +457,10 @@ fn move_selection(m: &mut Model, delta: isize) -> Vec<Effect> {
             let len = m.queue().len();
             m.actions_selected = step(m.actions_selected, len);
         }
-        Pane::Loop => {}
+        Pane::Loop => {
+            let len = m.clocks.len();
+            m.clock_selected = step(m.clock_selected, len);
+        }
         Pane::Timeline => {
             let len = m.timeline.rows.len();
             let Some(cur) = m.timeline.selected_index() else {
@@ -413,8 +505,9 @@ fn on_reply(m: &mut Model, r: Reply) -> Vec<Effect> {
             if changed {
                 m.roster_selected = 0;
                 m.actions_selected = 0;
+                m.clock_selected = 0;
             }
-            Vec::new()
+            clock_effects(m)
         }
         Reply::TimelineReset {
             incident,
@@ -497,6 +590,22 @@ fn on_reply(m: &mut Model, r: Reply) -> Vec<Effect> {
                     vec![Effect::Bell]
                 }
             }
+        }
+        Reply::Exported(Ok((path, findings))) => {
+            let lint = if findings > 0 {
+                format!("; {findings} writing findings listed in it (000's rules)")
+            } else {
+                String::new()
+            };
+            m.say(
+                Level::Info,
+                format!("postmortem draft written to {}{lint}", path.display()),
+            );
+            Vec::new()
+        }
+        Reply::Exported(Err(e)) => {
+            m.say(Level::Error, format!("export failed: {e}"));
+            Vec::new()
         }
         Reply::Failed(e) => {
             m.say(Level::Error, e);

@@ -1,11 +1,12 @@
 //! The verbs that write events: one grammar for the `cockpit` command line and
 //! the screen's `:` line, so both accept exactly the same words.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::intent::{ActionStep, Intent};
 use crate::domain::event::{Briefing, CheckIn, FollowUp, Proposal, Trend};
+use crate::domain::playbook::parse_duration;
 
 /// Everything that writes an event. Shared by the CLI and the `:` line.
 #[derive(Debug, Subcommand, Clone)]
@@ -87,6 +88,12 @@ pub enum Verb {
     },
     /// Highlight a timeline entry by id prefix
     Highlight { event: String },
+    /// Checklists of the playbook: show progress, tick or untick a step
+    #[command(subcommand)]
+    Checklist(ChecklistCmd),
+    /// The review after the incident (retrospective, incident review, PMR)
+    #[command(subcommand)]
+    Retro(RetroCmd),
     /// Add a follow-up item
     Followup {
         #[arg(required = true, num_args = 1..)]
@@ -97,6 +104,9 @@ pub enum Verb {
         criticality: String,
         #[arg(long)]
         due: Option<NaiveDate>,
+        /// The timeline entry it comes from (event id prefix)
+        #[arg(long, value_name = "EVENT")]
+        from: Option<String>,
     },
     /// Record the incident as a near miss with the severity it would have had
     NearMiss { would_be: String },
@@ -115,6 +125,31 @@ pub enum Verb {
         #[arg(required = true, num_args = 1..)]
         summary: Vec<String>,
     },
+    /// Acknowledge or snooze a clock (names: `cockpit clocks`)
+    #[command(subcommand)]
+    Clock(ClockCmd),
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum ClockCmd {
+    /// Seen to it: a recurring clock restarts, a one-off clock is satisfied
+    Ack { name: String },
+    /// Silence a clock for a while; it rings again when the snooze ends
+    Snooze {
+        name: String,
+        /// How long: 90s, 5m, 1h
+        #[arg(long = "for", value_name = "DURATION", default_value = "5m", value_parser = parse_snooze)]
+        length: Duration,
+    },
+}
+
+/// A snooze between a second and a day.
+fn parse_snooze(s: &str) -> Result<Duration, String> {
+    match parse_duration(s) {
+        Some(d) if d > Duration::zero() && d <= Duration::days(1) => Ok(d),
+        Some(_) => Err("a snooze lasts more than 0 and at most 1 day".into()),
+        None => Err(format!("`{s}` is not a duration (use e.g. 90s, 5m, 1h)")),
+    }
 }
 
 #[derive(Debug, Subcommand, Clone)]
@@ -125,15 +160,78 @@ pub enum RoleCmd {
     Engage { role: String, person: String },
     /// Release PERSON from ROLE
     Release { role: String, person: String },
-    /// Hand ROLE to TO, with a briefing (004)
+    /// Announce handing ROLE to TO, with the 004 briefing; blank fields are
+    /// filled from the journal. A role that needs confirming stays yours
+    /// until TO runs `role accept`.
     Handoff {
         role: String,
         to: String,
         #[arg(long)]
         from: Option<String>,
-        /// Technical status for the incoming person
+        /// Technical status of the issue
+        #[arg(long, alias = "briefing", default_value = "")]
+        status: String,
+        /// Hypotheses still open
         #[arg(long, default_value = "")]
-        briefing: String,
+        open_hypotheses: String,
+        /// Hypotheses eliminated
+        #[arg(long, default_value = "")]
+        eliminated_hypotheses: String,
+        /// Content of the most recent customer update
+        #[arg(long, default_value = "")]
+        last_customer_update: String,
+        /// When it was sent: "23:50", "-20m" or RFC 3339
+        #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
+        last_customer_update_at: Option<String>,
+        /// Channels in play: IM channel, tracking doc, bridge, email thread
+        #[arg(long, default_value = "")]
+        channels: String,
+        /// Key people outside the team engaged in the incident
+        #[arg(long, default_value = "")]
+        people: String,
+    },
+    /// Say "I have command" of ROLE handed to you (run it as yourself, --as NAME)
+    Accept { role: String },
+    /// Decline (or withdraw) the handoff of ROLE; the outgoing person keeps it
+    Decline {
+        role: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum ChecklistCmd {
+    /// Show the checklists and their progress (or one of them)
+    Show { checklist: Option<String> },
+    /// Mark STEP (key or number) of CHECKLIST done
+    Tick {
+        checklist: String,
+        step: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Open a step ticked by mistake again
+    Untick {
+        checklist: String,
+        step: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum RetroCmd {
+    /// Schedule the review with its facilitator (001, 002: someone not involved)
+    Schedule {
+        facilitator: String,
+        #[arg(long)]
+        on: Option<NaiveDate>,
+        #[arg(long, default_value = "")]
+        link: String,
+        /// Why this facilitator, when the playbook's rule would pick someone else
+        #[arg(long, default_value = "")]
+        exception: String,
     },
 }
 
@@ -151,9 +249,23 @@ pub enum ActionCmd {
         revert: String,
     },
     Approve(ActionRef),
-    Reject(ActionRef),
+    /// Reject a proposal; the reason is required (the proposer learns why)
+    Reject(RejectRef),
     /// Ask the proposer for more information
     Info(ActionRef),
+    /// Answer a request for more: amend the proposal (unset fields stay)
+    Amend {
+        /// "#3", "3" or an id prefix
+        id: String,
+        #[arg(long)]
+        what: Option<String>,
+        #[arg(long)]
+        why: Option<String>,
+        #[arg(long)]
+        risk: Option<String>,
+        #[arg(long)]
+        revert: Option<String>,
+    },
     Start(ActionRef),
     Done(ActionRef),
     Fail(ActionRef),
@@ -165,6 +277,14 @@ pub struct ActionRef {
     /// "#3", "3" or an id prefix
     pub id: String,
     #[arg(long, default_value = "")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RejectRef {
+    /// "#3", "3" or an id prefix
+    pub id: String,
+    #[arg(long)]
     pub reason: String,
 }
 
@@ -197,8 +317,34 @@ pub enum OutageEdge {
 }
 
 impl Verb {
-    /// The intent this verb expresses. Highlight needs an event id, which the
-    /// caller resolves, so it is returned as `None` here.
+    /// The `--last-customer-update-at` of a handoff, still as typed: it needs
+    /// a clock to resolve ("-20m"), so the caller does that.
+    pub fn handoff_time(&self) -> Option<&str> {
+        match self {
+            Verb::Role(RoleCmd::Handoff {
+                last_customer_update_at,
+                ..
+            }) => last_customer_update_at.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The intent this verb expresses at `now` (a snooze "for 5m" ends at
+    /// `now` + 5m). Highlight needs an event id, which the caller resolves, so
+    /// it is returned as `None`.
+    pub fn into_intent_at(self, now: DateTime<Utc>) -> Option<Intent> {
+        match self {
+            Verb::Clock(ClockCmd::Snooze { name, length }) => Some(Intent::ClockSnooze {
+                clock: name,
+                until: now + length,
+            }),
+            other => other.into_intent(),
+        }
+    }
+
+    /// The intent this verb expresses. Highlight needs an event id, a snooze
+    /// needs the time (`into_intent_at`), and `checklist show` writes nothing:
+    /// all are `None` here.
     pub fn into_intent(self) -> Option<Intent> {
         let join = |v: Vec<String>| v.join(" ");
         Some(match self {
@@ -226,15 +372,77 @@ impl Verb {
                 role,
                 to,
                 from,
-                briefing,
+                status,
+                open_hypotheses,
+                eliminated_hypotheses,
+                last_customer_update,
+                last_customer_update_at: _,
+                channels,
+                people,
             }) => Intent::RoleHandoff {
                 role,
                 from,
                 to,
+                // The time needs a clock: the caller resolves it (`handoff_time`).
                 briefing: Briefing {
-                    status: briefing,
-                    ..Default::default()
+                    status,
+                    hypotheses_open: open_hypotheses,
+                    hypotheses_eliminated: eliminated_hypotheses,
+                    last_customer_update,
+                    last_customer_update_at: None,
+                    channels,
+                    people,
                 },
+            },
+            Verb::Role(RoleCmd::Accept { role }) => Intent::RoleAccept { role },
+            Verb::Role(RoleCmd::Decline { role, reason }) => Intent::RoleDecline { role, reason },
+            Verb::Checklist(ChecklistCmd::Show { .. }) => return None,
+            Verb::Checklist(ChecklistCmd::Tick {
+                checklist,
+                step,
+                note,
+            }) => Intent::ChecklistTick {
+                checklist,
+                step,
+                note,
+            },
+            Verb::Checklist(ChecklistCmd::Untick {
+                checklist,
+                step,
+                reason,
+            }) => Intent::ChecklistUntick {
+                checklist,
+                step,
+                reason,
+            },
+            Verb::Retro(RetroCmd::Schedule {
+                facilitator,
+                on,
+                link,
+                exception,
+            }) => Intent::Retrospective {
+                facilitator,
+                on,
+                link,
+                exception,
+            },
+            Verb::Action(ActionCmd::Amend {
+                id,
+                what,
+                why,
+                risk,
+                revert,
+            }) => Intent::ActionAmend {
+                reference: id,
+                what,
+                why,
+                risk,
+                revert,
+            },
+            Verb::Action(ActionCmd::Reject(r)) => Intent::Action {
+                step: ActionStep::Reject,
+                reference: r.id,
+                reason: r.reason,
             },
             Verb::State { state, reason } => Intent::State { state, reason },
             Verb::Severity { severity, reason } => Intent::Severity { severity, reason },
@@ -253,13 +461,14 @@ impl Verb {
             Verb::Action(cmd) => {
                 let (step, r) = match cmd {
                     ActionCmd::Approve(r) => (ActionStep::Approve, r),
-                    ActionCmd::Reject(r) => (ActionStep::Reject, r),
                     ActionCmd::Info(r) => (ActionStep::AskInfo, r),
                     ActionCmd::Start(r) => (ActionStep::Start, r),
                     ActionCmd::Done(r) => (ActionStep::Done, r),
                     ActionCmd::Fail(r) => (ActionStep::Fail, r),
                     ActionCmd::Revert(r) => (ActionStep::Revert, r),
-                    ActionCmd::Propose { .. } => unreachable!("matched above"),
+                    ActionCmd::Propose { .. } | ActionCmd::Reject(_) | ActionCmd::Amend { .. } => {
+                        unreachable!("matched above")
+                    }
                 };
                 Intent::Action {
                     step,
@@ -300,11 +509,13 @@ impl Verb {
             Verb::Close(CloseCmd::Confirm) => Intent::CloseConfirm,
             Verb::Reopen { reason } => Intent::Reopen(reason),
             Verb::Highlight { .. } => return None,
+            Verb::Followup { from: Some(_), .. } => return None,
             Verb::Followup {
                 text,
                 owner,
                 criticality,
                 due,
+                from: None,
             } => Intent::FollowUp(FollowUp {
                 text: join(text),
                 owner,
@@ -316,6 +527,8 @@ impl Verb {
             Verb::Security { details } => Intent::Security(details),
             Verb::Title { title } => Intent::Title(join(title)),
             Verb::Summary { summary } => Intent::Summary(join(summary)),
+            Verb::Clock(ClockCmd::Ack { name }) => Intent::ClockAck(name),
+            Verb::Clock(ClockCmd::Snooze { .. }) => return None,
         })
     }
 }

@@ -59,6 +59,11 @@ pub enum Request {
     LoadOlder {
         before: TimelineKey,
     },
+    /// Write the postmortem draft of the current incident into `dir`.
+    Export {
+        format: crate::export::Format,
+        dir: std::path::PathBuf,
+    },
     Shutdown,
 }
 
@@ -96,6 +101,8 @@ pub enum Reply {
         token: u64,
         result: Result<String, String>,
     },
+    /// The draft's path and how many writing findings it has.
+    Exported(Result<(std::path::PathBuf, usize), String>),
     Failed(String),
 }
 
@@ -238,8 +245,35 @@ impl State {
                     }),
                 }
             }
+            Request::Export { format, dir } => {
+                let result = self.export(format, &dir);
+                (self.send)(Reply::Exported(result));
+            }
             Request::Shutdown => {}
         }
+    }
+
+    /// Draft the postmortem from the whole journal of the current incident (007).
+    fn export(
+        &mut self,
+        format: crate::export::Format,
+        dir: &std::path::Path,
+    ) -> Result<(std::path::PathBuf, usize), String> {
+        let id = self.current.ok_or("no incident to export")?;
+        let j = &mut self.cockpit.journal;
+        let events = j
+            .events(id, &crate::journal::TimelineQuery::default())
+            .map_err(|e| e.to_string())?;
+        let pb = j.playbook_of(id).map_err(|e| e.to_string())?;
+        let incident = j.incident(id).map_err(|e| e.to_string())?.clone();
+        let user_templates = crate::config::Paths::discover().map(|p| p.user_templates());
+        let templates =
+            crate::export::Templates::load(user_templates.as_deref()).map_err(|e| e.to_string())?;
+        let now = self.cockpit.now();
+        let written =
+            crate::export::write_draft(&incident, &events, &pb, now, format, &templates, dir)
+                .map_err(|e| e.to_string())?;
+        Ok((written.path, written.findings))
     }
 
     fn select(&mut self, id: IncidentId) {

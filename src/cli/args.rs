@@ -1,7 +1,8 @@
 //! The command-line grammar. The verbs that write events (`app::verbs::Verb`)
 //! are shared with the screen's `:` command line.
 
-use clap::{Args, Parser, Subcommand};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 pub use crate::app::verbs::Verb;
@@ -40,6 +41,8 @@ pub struct Global {
     pub at: Option<String>,
 }
 
+// Parsed once per process: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     #[command(flatten)]
@@ -54,9 +57,41 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         last: Option<usize>,
     },
+    /// Open the cockpit on a throw-away journal with a scripted SEV1
+    Demo,
+    /// Print the incident's clocks: check-in loop, status update, escalations...
+    /// (`--json` for shell prompts and status bars)
+    Clocks,
     /// Playbooks: list, show, check
     #[command(subcommand)]
     Playbook(PlaybookCmd),
+    /// Print the handoff briefing the cockpit prefills from the journal (004)
+    Briefing,
+    /// Write the postmortem / RCA draft of the incident (templates: the config
+    /// dir's templates/postmortem.md.j2 and postmortem.html.j2 replace the built-in ones)
+    Export {
+        /// md, json (structured, for tools) or html (one self-contained page) [default: md; json with --json]
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
+        /// File to write [default: standard output]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Metrics across incidents (MTTA, time to mitigate, MTTR, check-ins), by severity
+    Report {
+        /// Only incidents declared on or after this day (YYYY-MM-DD, UTC)
+        #[arg(long, value_name = "DATE")]
+        since: Option<NaiveDate>,
+    },
+    /// Check a text against seed 000's postmortem writing rules ("-" reads standard input)
+    Lint { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]

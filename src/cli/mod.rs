@@ -1,10 +1,13 @@
 //! The `cockpit` command line: each command calls the same services the screen uses.
 
 mod args;
+mod clock_output;
 mod output;
+mod postmortem;
+mod process_output;
 mod run;
 
-pub use crate::app::verbs::{ActionCmd, CloseCmd, RoleCmd, Verb};
+pub use crate::app::verbs::{ActionCmd, ChecklistCmd, ClockCmd, CloseCmd, RetroCmd, RoleCmd, Verb};
 pub use crate::app::when::parse_when;
-pub use args::{Cli, Command, Global, PlaybookCmd};
-pub use run::{Failure, open_cockpit, run, screen};
+pub use args::{Cli, Command, ExportFormat, Global, PlaybookCmd};
+pub use run::{Failure, execute, open_cockpit, run, screen};

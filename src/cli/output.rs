@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::app::describe::describe;
+use super::process_output;
+use crate::domain::describe::describe;
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::time::human_duration;
 use crate::domain::{Event, EventKind, Incident, Playbook};
@@ -80,6 +81,11 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
         let mut v = serde_json::to_value(i).unwrap_or_default();
         v["short"] = json!(i.id.short());
         v["commander"] = json!(i.commander(pb).map(|h| h.person.clone()));
+        if let (Some(obj), serde_json::Value::Object(extra)) =
+            (v.as_object_mut(), process_output::show_json(i, pb, now))
+        {
+            obj.extend(extra);
+        }
         return v.to_string() + "\n";
     }
     let mut o = String::new();
@@ -108,16 +114,24 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
         o.push_str(&format!("summary: {}\n", i.summary));
     }
     if let Some(s) = &i.security {
-        o.push_str(&format!("SECURITY / PII incident since {}\n", hm(s.at)));
+        o.push_str(&format!("SECURITY / PII incident since {}", hm(s.at)));
+        if !s.details.is_empty() {
+            o.push_str(&format!(": {}", s.details));
+        }
+        o.push('\n');
     }
     if let Some(sev) = &i.near_miss {
         o.push_str(&format!("near miss (would have been {sev})\n"));
     }
     o.push_str("\nroles:\n");
+    let duties = i.duties(pb);
     for role in &pb.roles {
         let holders: Vec<_> = i.holders(&role.key).collect();
         if holders.is_empty() {
-            if role.required {
+            let carried = duties
+                .iter()
+                .any(|d| d.role == role.key && d.person.is_some());
+            if role.required && !carried {
                 o.push_str(&format!("  {:<20} (empty: required)\n", role.name));
             }
             continue;
@@ -138,6 +152,10 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
             ));
         }
     }
+    for line in process_output::carried_duties(i, pb) {
+        o.push_str(&line);
+    }
+    process_output::show_process(&mut o, i, pb, now);
     if !i.actions.is_empty() {
         o.push_str("\nactions:\n");
         for a in &i.actions {
@@ -219,10 +237,12 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
 
 pub fn timeline(events: &[Event], incident: &Incident, as_json: bool) -> String {
     let mut out = String::new();
-    let multi_day = events
-        .first()
-        .zip(events.last())
-        .is_some_and(|(a, b)| a.at.date_naive() != b.at.date_naive());
+    // Backdated events make journal order differ from time order: compare the extremes.
+    let first = events.iter().map(|e| e.at).min();
+    let last = events.iter().map(|e| e.at).max();
+    let multi_day = first
+        .zip(last)
+        .is_some_and(|(a, b)| a.date_naive() != b.date_naive());
     let mut sorted: Vec<&Event> = events.iter().collect();
     // Backdated entries ("noticed at 23:50") take their place by when they happened.
     sorted.sort_by_key(|e| (e.at, e.seq));

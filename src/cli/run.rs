@@ -1,13 +1,19 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::args::{Cli, Command, Global, PlaybookCmd, Verb};
+use super::args::{Cli, Command, Global, PlaybookCmd};
+use super::clock_output;
 use super::output;
+use super::postmortem;
+use super::process_output;
+use crate::app::verbs::{ChecklistCmd, Verb};
 use crate::app::when::parse_when;
 use crate::app::{AppError, Cockpit, Intent};
 use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
 use crate::domain::Playbook;
 use crate::domain::RuleError;
+use crate::domain::clocks::{check_in_loop, check_in_too_soon};
+use crate::domain::event::FollowUp;
 use crate::domain::time::{Clock, SystemClock};
 use crate::journal::{Journal, TimelineQuery};
 
@@ -37,7 +43,10 @@ impl From<AppError> for Failure {
                 | RuleError::UnknownRole { .. }
                 | RuleError::UnknownTag { .. }
                 | RuleError::UnknownLinkKind { .. }
-                | RuleError::UnknownServiceStatus { .. },
+                | RuleError::UnknownServiceStatus { .. }
+                | RuleError::UnknownClock { .. }
+                | RuleError::UnknownChecklist { .. }
+                | RuleError::UnknownStep { .. },
             ) => 2,
             _ => 1,
         };
@@ -93,11 +102,9 @@ fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
         .or(config.playbook.clone())
         .unwrap_or_else(|| "default".into());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok((
-        Cockpit::new(journal, author, playbook, clock)?,
-        config,
-        paths,
-    ))
+    let mut cockpit = Cockpit::new(journal, author, playbook, clock)?;
+    cockpit.zone = config.zone()?;
+    Ok((cockpit, config, paths))
 }
 
 /// `cockpit` with no command: the full-screen cockpit.
@@ -148,10 +155,28 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Some(c) => c,
         None => Command::Show,
     };
-    if let Command::Playbook(cmd) = command {
-        return playbook_command(&global, cmd);
+    match command {
+        Command::Playbook(cmd) => return playbook_command(&global, cmd),
+        Command::Lint { file } => return postmortem::lint_command(&file, global.json),
+        _ => {}
+    }
+    if let Command::Demo = command {
+        return demo(&global).map(|()| String::new());
     }
     let mut cockpit = open_cockpit(&global)?;
+    execute(&mut cockpit, &global, command)
+}
+
+/// Run one command on an open cockpit. The tests drive scripted incidents
+/// through here with a fixed clock.
+pub fn execute(
+    cockpit: &mut Cockpit,
+    global: &Global,
+    command: Command,
+) -> Result<String, Failure> {
+    if let Some(author) = &global.author {
+        cockpit.author = author.clone();
+    }
     let at = match &global.at {
         Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
         None => None,
@@ -180,6 +205,10 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             )?;
             Ok(output::timeline(&events, &incident, global.json))
         }
+        Command::Export { format, out } => {
+            postmortem::export_command(cockpit, global, format, out.as_deref())
+        }
+        Command::Report { since } => postmortem::report_command(cockpit, since, global.json),
         Command::Verb(Verb::Declare {
             title,
             severity,
@@ -198,23 +227,122 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             )?;
             Ok(output::declared(&event, global.json))
         }
+        Command::Briefing => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            Ok(process_output::briefing(
+                &incident.briefing_draft(&pb),
+                global.json,
+            ))
+        }
+        Command::Verb(Verb::Checklist(ChecklistCmd::Show { checklist })) => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            let all = incident.checklists(&pb);
+            let shown: Vec<_> = match &checklist {
+                Some(key) => {
+                    let c = pb.checklist(key).ok_or_else(|| {
+                        Failure::from(AppError::from(RuleError::UnknownChecklist {
+                            given: key.clone(),
+                            valid: pb
+                                .checklists
+                                .iter()
+                                .map(|c| c.key.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        }))
+                    })?;
+                    all.into_iter().filter(|p| p.key == c.key).collect()
+                }
+                None => all,
+            };
+            Ok(process_output::checklists(&shown, global.json))
+        }
         Command::Verb(verb) => {
             let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let customer_update_at = match verb.handoff_time() {
+                Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
+                None => None,
+            };
+            let find = |reference: String| -> Result<crate::domain::EventId, Failure> {
+                let found = cockpit.journal.find_event(id, &reference)?;
+                found.map(|e| e.id).ok_or_else(|| {
+                    Failure::from(AppError::from(RuleError::UnknownEvent(reference)))
+                })
+            };
             let intent = match verb {
-                Verb::Highlight { event } => {
-                    let found = cockpit.journal.find_event(id, &event)?;
-                    let e = found.ok_or_else(|| {
-                        Failure::from(AppError::from(RuleError::UnknownEvent(event)))
-                    })?;
-                    Intent::Highlight(e.id)
+                Verb::Highlight { event } => Intent::Highlight(find(event)?),
+                Verb::Followup {
+                    text,
+                    owner,
+                    criticality,
+                    due,
+                    from: Some(from),
+                } => Intent::FollowUp(FollowUp {
+                    text: text.join(" "),
+                    owner,
+                    criticality,
+                    due,
+                    from_event: Some(find(from)?),
+                }),
+                other => other
+                    .into_intent_at(at.unwrap_or(cockpit.now()))
+                    .expect("only highlight, follow-up --from and checklist show need resolving"),
+            };
+            let intent = match intent {
+                Intent::RoleHandoff {
+                    role,
+                    from,
+                    to,
+                    mut briefing,
+                } => {
+                    briefing.last_customer_update_at = customer_update_at;
+                    Intent::RoleHandoff {
+                        role,
+                        from,
+                        to,
+                        briefing,
+                    }
                 }
-                other => other.into_intent().expect("only highlight needs resolving"),
+                other => other,
+            };
+            // 001: "you do not want to repeat this loop more often than once every 15 minutes".
+            let too_soon = match &intent {
+                Intent::CheckIn(_) => {
+                    let pb = cockpit.journal.playbook_of(id)?;
+                    let when = at.unwrap_or(cockpit.now());
+                    check_in_too_soon(cockpit.journal.incident(id)?, &pb, when)
+                }
+                _ => None,
             };
             let event = cockpit.act(id, intent, at)?;
             let incident = cockpit.journal.incident(id)?.clone();
-            Ok(output::recorded(&event, &incident, global.json))
+            let mut out = output::recorded(&event, &incident, global.json);
+            if let (Some(w), false) = (too_soon, global.json) {
+                out.push_str(&format!("warning: {w}\n"));
+            }
+            Ok(out)
         }
-        Command::Playbook(_) => unreachable!("handled above"),
+        Command::Clocks => {
+            let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let clocks = cockpit.clocks(id)?;
+            let pb = cockpit.journal.playbook_of(id)?;
+            let incident = cockpit.journal.incident(id)?.clone();
+            let view = check_in_loop(&incident, &pb);
+            Ok(clock_output::clocks(
+                &incident,
+                &clocks,
+                &view,
+                cockpit.now(),
+                cockpit.zone,
+                global.json,
+            ))
+        }
+        Command::Playbook(_) | Command::Lint { .. } | Command::Demo => {
+            unreachable!("handled in run")
+        }
     }
 }
 
@@ -224,12 +352,13 @@ fn playbook_command(global: &Global, cmd: PlaybookCmd) -> Result<String, Failure
         PlaybookCmd::Check { file } => {
             let pb = crate::config::load_playbook_file(&file)?;
             Ok(format!(
-                "{}: ok (playbook `{}`: {} severities, {} roles, {} states)\n",
+                "{}: ok (playbook `{}`: {} severities, {} roles, {} states, {} checklists)\n",
                 file.display(),
                 pb.name,
                 pb.severities.len(),
                 pb.roles.len(),
-                pb.states.len()
+                pb.states.len(),
+                pb.checklists.len()
             ))
         }
         PlaybookCmd::List => {
@@ -268,4 +397,29 @@ fn playbook_command(global: &Global, cmd: PlaybookCmd) -> Result<String, Failure
                 .unwrap_or_else(|| toml::to_string_pretty(pb.as_ref()).unwrap_or_default()))
         }
     }
+}
+
+fn demo(global: &Global) -> Result<(), Failure> {
+    let paths = Paths::discover();
+    let config = match global
+        .config
+        .clone()
+        .or_else(|| paths.as_ref().map(Paths::config_file))
+    {
+        Some(p) => Config::load(&p)?,
+        None => Config::default(),
+    };
+    let playbooks = Arc::new(crate::config::load_playbooks(None)?);
+    let user_keys = paths.as_ref().map(|p| p.config_dir.join("keymap.toml"));
+    let (keymap, _) =
+        crate::ui::runner::load_keymap(config.keymap.as_deref(), user_keys.as_deref());
+    let author = global
+        .author
+        .clone()
+        .or_else(|| std::env::var("COCKPIT_USER").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "you".into());
+    crate::demo::run(playbooks, keymap, &author).map_err(|e| Failure {
+        code: 1,
+        message: format!("{e:#}"),
+    })
 }

@@ -35,9 +35,24 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     Playbook(#[from] PlaybookError),
+    #[error(
+        "unknown time zone `{0}` in the configuration; use an IANA name like \"Europe/London\""
+    )]
+    TimeZone(String),
 }
 
 impl Config {
+    /// The user's time zone (`timezone = "Europe/London"`); `None`: the system's.
+    pub fn zone(&self) -> Result<Option<chrono_tz::Tz>, ConfigError> {
+        match self.timezone.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(name) => name
+                .parse::<chrono_tz::Tz>()
+                .map(Some)
+                .map_err(|_| ConfigError::TimeZone(name.to_string())),
+        }
+    }
+
     /// Load `path`; a missing file is an empty configuration.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         match std::fs::read_to_string(path) {
@@ -83,6 +98,15 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        let c = Config::parse(Path::new("c.toml"), "timezone = \"America/New_York\"\n").unwrap();
+        assert_eq!(c.zone().unwrap(), Some(chrono_tz::America::New_York));
+        assert_eq!(Config::default().zone().unwrap(), None);
+        let bad = Config::parse(Path::new("c.toml"), "timezone = \"Mars/Olympus\"\n").unwrap();
+        assert!(bad.zone().unwrap_err().to_string().contains("Mars/Olympus"));
+    }
 
     #[test]
     fn missing_file_is_empty_config() {

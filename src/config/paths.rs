@@ -29,6 +29,11 @@ impl Paths {
         self.config_dir.join("playbooks")
     }
 
+    /// The user's postmortem templates, replacing the built-in ones by file name.
+    pub fn user_templates(&self) -> PathBuf {
+        self.config_dir.join("templates")
+    }
+
     pub fn log_file(&self) -> PathBuf {
         self.data_dir.join("cockpit.log")
     }

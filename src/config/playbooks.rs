@@ -4,10 +4,24 @@ use super::file::ConfigError;
 use crate::domain::playbook::{Playbook, PlaybookSet};
 
 /// The playbooks compiled into the binary: (file name, TOML).
-pub const BUILTIN_PLAYBOOKS: &[(&str, &str)] = &[(
-    "default.toml",
-    include_str!("../../assets/playbooks/default.toml"),
-)];
+/// `default` stays first: it is what a cockpit without configuration runs.
+pub const BUILTIN_PLAYBOOKS: &[(&str, &str)] = &[
+    (
+        "default.toml",
+        include_str!("../../assets/playbooks/default.toml"),
+    ),
+    ("qpp.toml", include_str!("../../assets/playbooks/qpp.toml")),
+    ("ics.toml", include_str!("../../assets/playbooks/ics.toml")),
+    ("dxw.toml", include_str!("../../assets/playbooks/dxw.toml")),
+    (
+        "eoc-imoc-cmoc.toml",
+        include_str!("../../assets/playbooks/eoc-imoc-cmoc.toml"),
+    ),
+    (
+        "sre-major.toml",
+        include_str!("../../assets/playbooks/sre-major.toml"),
+    ),
+];
 
 /// Built-in playbooks, then every `*.toml` in the user's playbook folder
 /// (a user playbook with a built-in's name replaces it).
@@ -55,9 +69,17 @@ mod tests {
     #[test]
     fn user_playbooks_replace_builtins_and_errors_name_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let mine = BUILTIN_PLAYBOOKS[0]
+        let mine: String = BUILTIN_PLAYBOOKS[0]
             .1
-            .replace("title = \"Default (ICS, seed 001)\"", "title = \"Ours\"");
+            .lines()
+            .map(|l| {
+                if l.starts_with("title = ") {
+                    "title = \"Ours\"\n".to_string()
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
         std::fs::write(dir.path().join("default.toml"), mine).unwrap();
         let set = load_playbooks(Some(dir.path())).unwrap();
         assert_eq!(set.get("default").unwrap().title, "Ours");

@@ -63,7 +63,9 @@ pub struct Proposal {
     pub revert: String,
 }
 
-/// The shift-handoff briefing of seed 004 ("Shift Handoff").
+/// The shift-handoff briefing of seed 004 ("Handoff", step 3): technical
+/// status, open and eliminated hypotheses, time and content of the most recent
+/// customer update, channels in play, key people outside the team.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Briefing {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -72,8 +74,12 @@ pub struct Briefing {
     pub hypotheses_open: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub hypotheses_eliminated: String,
+    /// What the last customer update said.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub last_customer_update: String,
+    /// When the last customer update went out (004: "Time and content").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_customer_update_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub channels: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -235,6 +241,50 @@ pub enum EventKind {
     ClockSnoozed {
         clock: String,
         until: DateTime<Utc>,
+    },
+    /// The incoming person's explicit "I have command" (000 handoff script,
+    /// step 4): completes a handoff of a role that needs confirming.
+    HandoffAccepted {
+        role: String,
+        person: String,
+    },
+    /// A handoff that will not happen (the incoming person cannot take it, or
+    /// the outgoing one withdraws it); the outgoing person keeps the role.
+    HandoffDeclined {
+        role: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    /// One step of a playbook checklist is done.
+    ChecklistStepDone {
+        checklist: String,
+        step: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+    },
+    /// A step ticked by mistake is open again.
+    ChecklistStepUndone {
+        checklist: String,
+        step: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    /// The answer to "asked for more": the proposal, amended, waits for the IC again.
+    ActionAmended {
+        action: EventId,
+        proposal: Proposal,
+    },
+    /// The review after the incident is scheduled (001, 002: a facilitator who
+    /// was not involved; 003: the IMOC; 004: the PMR by the Incident Owner).
+    RetrospectiveScheduled {
+        facilitator: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        on: Option<NaiveDate>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        link: String,
+        /// Why this facilitator, when the playbook's rule would pick another.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        exception: String,
     },
     /// A kind this build does not know (written by a newer cockpit). Kept and
     /// shown, never folded, never written by this build.

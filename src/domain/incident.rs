@@ -6,9 +6,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::checklist::StepMark;
 use super::event::{ActionUpdate, CheckIn, Event, EventKind, FollowUp, Proposal};
 use super::ids::{EventId, IncidentId};
 use super::playbook::{Phase, Playbook};
+use super::review::Retrospective;
+use super::roster::Handoff;
 use super::rules::RuleError;
 use super::time::human_duration;
 
@@ -55,6 +58,14 @@ impl ActionStatus {
             ActionStatus::Failed => "failed",
             ActionStatus::Reverted => "reverted",
         }
+    }
+
+    /// The IC's answers to a proposal (001: approved by incident commander).
+    pub fn is_decision(self) -> bool {
+        matches!(
+            self,
+            ActionStatus::Approved | ActionStatus::Rejected | ActionStatus::InfoRequested
+        )
     }
 
     /// 001: active measures wait for the IC. These are the ones waiting.
@@ -104,6 +115,10 @@ pub struct Action {
     pub proposed_at: DateTime<Utc>,
     pub status: ActionStatus,
     pub history: Vec<ActionStep>,
+    /// Earlier versions of the proposal, oldest first (each amendment answers
+    /// an "asked for more").
+    #[serde(default)]
+    pub revisions: Vec<Proposal>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,6 +157,15 @@ pub struct SecurityFlag {
     pub at: DateTime<Utc>,
     pub by: String,
     pub details: String,
+}
+
+/// The last message sent to stakeholders (the handoff briefing's "time and
+/// content of the most recent customer update", 004).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CommsRecord {
+    pub at: DateTime<Utc>,
+    pub audience: String,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -188,10 +212,24 @@ pub struct Incident {
     pub highlights: BTreeSet<EventId>,
     pub clocks: BTreeMap<String, ClockMark>,
     pub last_comms_at: Option<DateTime<Utc>>,
+    /// The last message to each audience (lower case): 002's hourly client updates.
+    pub comms_by_audience: BTreeMap<String, DateTime<Utc>>,
+    /// When the summary was last written (002: a summary every 30 minutes).
+    pub summary_at: Option<DateTime<Utc>>,
     pub notes: usize,
     pub events: usize,
     pub last_event_at: Option<DateTime<Utc>>,
     pub refused: Vec<Refused>,
+    /// Every handoff offered, in order (pending, accepted or declined).
+    pub handoffs: Vec<Handoff>,
+    /// Ticked checklist steps: checklist key -> step key -> tick.
+    pub checklist_marks: BTreeMap<String, BTreeMap<String, StepMark>>,
+    pub retrospective: Option<Retrospective>,
+    pub last_comms: Option<CommsRecord>,
+    /// Texts of non-private notes whose tag feeds a briefing field, by field.
+    pub briefing_notes: BTreeMap<String, Vec<String>>,
+    /// Notes marked private: they stay in this journal and are never sent.
+    pub private_notes: usize,
 }
 
 impl Incident {
@@ -225,10 +263,18 @@ impl Incident {
             highlights: BTreeSet::new(),
             clocks: BTreeMap::new(),
             last_comms_at: None,
+            comms_by_audience: BTreeMap::new(),
+            summary_at: None,
             notes: 0,
             events: 0,
             last_event_at: None,
             refused: Vec::new(),
+            handoffs: Vec::new(),
+            checklist_marks: BTreeMap::new(),
+            retrospective: None,
+            last_comms: None,
+            briefing_notes: BTreeMap::new(),
+            private_notes: 0,
         }
     }
 
@@ -350,6 +396,9 @@ impl Incident {
                 | Reopened { .. }
                 | ClockAcknowledged { .. }
                 | ClockSnoozed { .. }
+                | ChecklistStepDone { .. }
+                | ChecklistStepUndone { .. }
+                | RetrospectiveScheduled { .. }
         );
         if closed && !allowed_when_closed {
             return Err(RuleError::IncidentClosed);
@@ -362,9 +411,28 @@ impl Incident {
             | OutageStarted {}
             | OutageEnded {}
             | SecurityFlagged { .. } => Ok(()),
-            SeverityChanged { severity, .. } => known_severity(pb, severity),
+            SeverityChanged { severity, reason } => {
+                known_severity(pb, severity)?;
+                if pb.rules.severity_reason {
+                    non_empty(reason, "the reason for the severity change")?;
+                }
+                Ok(())
+            }
             NearMiss { would_be_severity } => known_severity(pb, would_be_severity),
-            StateChanged { state, .. } => self.check_state_change(pb, state),
+            StateChanged { state, .. } => {
+                self.check_state_change(pb, state)?;
+                let resolving = pb.state(state).is_some_and(|s| s.phase == Phase::Resolved);
+                if resolving && pb.ownership.owner_resolves {
+                    // 003: "only the owner of the incident can declare an incident resolved"
+                    let owner = self.owner(pb);
+                    if owner.person != event.author {
+                        return Err(RuleError::OnlyOwnerResolves {
+                            owner: owner.person,
+                        });
+                    }
+                }
+                Ok(())
+            }
             ServiceStatusChanged { status, .. } => match pb.service_status(status) {
                 Some(_) => Ok(()),
                 None => Err(RuleError::UnknownServiceStatus {
@@ -377,20 +445,34 @@ impl Incident {
                         .join(", "),
                 }),
             },
-            RoleAssigned { role, person } => self.check_assign(pb, role, person),
+            RoleAssigned { role, person } => {
+                self.check_assign(pb, role, person)?;
+                self.check_commander_decides(pb, role, &event.author)
+            }
             RoleEngaged { role, person } => {
                 let role = known_role(pb, role)?;
                 if self.holders(&role).any(|h| &h.person == person) {
                     Ok(())
                 } else {
-                    self.check_assign(pb, &role, person)
+                    self.check_assign(pb, &role, person)?;
+                    self.check_commander_decides(pb, &role, &event.author)
                 }
             }
             RoleReleased { role, person } => {
                 let role = known_role(pb, role)?;
-                self.check_holds(&role, person)
+                self.check_holds(&role, person)?;
+                let def = pb.role(&role).expect("known role");
+                if def.lifecycle {
+                    return Err(RuleError::StaysForLifecycle(def.name.clone()));
+                }
+                self.check_commander_decides(pb, &role, &event.author)
             }
-            RoleHandedOff { role, from, to, .. } => {
+            RoleHandedOff {
+                role,
+                from,
+                to,
+                briefing,
+            } => {
                 let role = known_role(pb, role)?;
                 non_empty(to, "the person taking over")?;
                 self.check_holds(&role, from)?;
@@ -400,8 +482,48 @@ impl Incident {
                         person: to.clone(),
                     });
                 }
-                self.check_combines(pb, &role, to, Some(from))
+                self.check_combines(pb, &role, to, Some(from))?;
+                self.check_handoff_offer(pb, &role, briefing, &event.author)
             }
+            HandoffAccepted { role, person } => {
+                let role = known_role(pb, role)?;
+                self.check_handoff_accept(pb, &role, person)
+            }
+            HandoffDeclined { role, .. } => {
+                let role = known_role(pb, role)?;
+                match self.pending_handoff(&role) {
+                    Some(_) => Ok(()),
+                    None => Err(RuleError::NoPendingHandoff(role)),
+                }
+            }
+            ChecklistStepDone {
+                checklist,
+                step,
+                note,
+            } => self.check_step(pb, checklist, step, true, note),
+            ChecklistStepUndone {
+                checklist, step, ..
+            } => self.check_step(pb, checklist, step, false, ""),
+            ActionAmended { action, proposal } => {
+                non_empty(&proposal.what, "what the action does")?;
+                let a = self
+                    .action(*action)
+                    .ok_or_else(|| RuleError::UnknownAction(action.short()))?;
+                if a.status.awaits_decision() {
+                    Ok(())
+                } else {
+                    Err(RuleError::ActionTransition {
+                        number: a.number,
+                        from: a.status.name().into(),
+                        to: "amended".into(),
+                    })
+                }
+            }
+            RetrospectiveScheduled {
+                facilitator,
+                exception,
+                ..
+            } => self.check_retrospective(pb, facilitator, exception),
             Note { text, tag, .. } => {
                 non_empty(text, "a note")?;
                 known_tag(pb, tag)
@@ -416,7 +538,15 @@ impl Incident {
             | ActionFailed(u)
             | ActionReverted(u) => {
                 let to = action_target(kind).expect("action lifecycle kind");
-                self.check_action(u, to)
+                self.check_action(u, to)?;
+                if matches!(kind, ActionRejected(_)) {
+                    // 001 / 000: the proposer learns why, and the timeline keeps it.
+                    non_empty(&u.reason, "the reason for rejecting")?;
+                }
+                if to.is_decision() {
+                    self.check_decider(pb, &event.author)?;
+                }
+                Ok(())
             }
             CheckInHeld(c) => non_empty(&c.status, "the status report"),
             CommsSent { text, .. } => non_empty(text, "the message"),
@@ -462,8 +592,13 @@ impl Incident {
                 _ => Ok(()),
             },
             FollowUpAdded(f) => non_empty(&f.text, "the follow-up"),
-            ClockAcknowledged { clock } | ClockSnoozed { clock, .. } => {
-                non_empty(clock, "the clock name")
+            ClockAcknowledged { clock } => non_empty(clock, "the clock name"),
+            ClockSnoozed { clock, until } => {
+                non_empty(clock, "the clock name")?;
+                if *until <= event.at {
+                    return Err(RuleError::SnoozeInThePast);
+                }
+                Ok(())
             }
         }
     }
@@ -488,7 +623,7 @@ impl Incident {
         }
         let current = pb.state(&self.state);
         let allowed = current.map(|s| s.next.clone()).unwrap_or_default();
-        if allowed.iter().any(|k| *k == target.key) {
+        if allowed.contains(&target.key) {
             Ok(())
         } else {
             Err(RuleError::StateTransition {
@@ -519,7 +654,7 @@ impl Incident {
     }
 
     /// A person may hold several roles only where the playbook says they combine.
-    fn check_combines(
+    pub(crate) fn check_combines(
         &self,
         pb: &Playbook,
         role: &str,
@@ -532,7 +667,7 @@ impl Incident {
                 continue;
             }
             let other = pb.role(&held.role);
-            let ok = wanted.combines_with.iter().any(|k| *k == held.role)
+            let ok = wanted.combines_with.contains(&held.role)
                 || other.is_some_and(|o| o.combines_with.iter().any(|k| k == role));
             if !ok {
                 return Err(RuleError::RolesDoNotCombine {
@@ -582,7 +717,7 @@ impl Incident {
         }
     }
 
-    fn check_close(&self, pb: &Playbook, at: DateTime<Utc>) -> Result<(), RuleError> {
+    pub(crate) fn check_close(&self, pb: &Playbook, at: DateTime<Utc>) -> Result<(), RuleError> {
         self.check_resolved(pb)?;
         if self.close_requested.is_none() {
             return Err(RuleError::CloseNotRequested);
@@ -599,6 +734,14 @@ impl Incident {
                     remaining: human_duration(remaining),
                 });
             }
+        }
+        // 000: the closing script's steps (bridge shut, topic reset, paging
+        // resolved, actions documented, retrospective) where the playbook says so.
+        if let Some((checklist, steps)) = self.close_blockers(pb).into_iter().next() {
+            return Err(RuleError::ChecklistOpen {
+                checklist,
+                steps: steps.join(", "),
+            });
         }
         Ok(())
     }
@@ -624,6 +767,9 @@ impl Incident {
                 self.declared = true;
                 self.title = title.clone();
                 self.summary = summary.clone();
+                if !summary.is_empty() {
+                    self.summary_at = Some(e.at);
+                }
                 self.playbook = playbook.clone();
                 self.declared_at = e.at;
                 self.declared_by = e.author.clone();
@@ -646,7 +792,10 @@ impl Incident {
                 }
             }
             TitleChanged { title } => self.title = title.clone(),
-            SummaryChanged { summary } => self.summary = summary.clone(),
+            SummaryChanged { summary } => {
+                self.summary = summary.clone();
+                self.summary_at = Some(self.summary_at.map_or(e.at, |t| t.max(e.at)));
+            }
             SeverityChanged { severity, .. } => {
                 let sev = pb
                     .severity(severity)
@@ -661,6 +810,14 @@ impl Incident {
             StateChanged { state, .. } => {
                 let target = pb.state(state).expect("checked");
                 self.set_state(&target.key, target.phase, e.at);
+                // 003: "Resolved: ... status is again Operational."
+                if let Some(status) = target
+                    .service_status
+                    .as_deref()
+                    .and_then(|s| pb.service_status(s))
+                {
+                    self.service_status = Some(status.key.clone());
+                }
             }
             ServiceStatusChanged { status, .. } => {
                 self.service_status = pb.service_status(status).map(|s| s.key.clone());
@@ -685,16 +842,131 @@ impl Incident {
                 let role = known_role(pb, role).expect("checked");
                 self.release(&role, person, e.at, None);
             }
-            RoleHandedOff { role, from, to, .. } => {
+            RoleHandedOff {
+                role,
+                from,
+                to,
+                briefing,
+            } => {
                 let role = known_role(pb, role).expect("checked");
-                self.release(&role, from, e.at, Some(to.clone()));
-                self.assign(&role, to, e.at, true);
+                let confirm = pb.role(&role).is_some_and(|r| r.confirm_handoff);
+                self.handoffs.push(Handoff {
+                    id: e.id,
+                    role: role.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    briefing: briefing.clone(),
+                    offered_at: e.at,
+                    offered_by: e.author.clone(),
+                    accepted_at: (!confirm).then_some(e.at),
+                    declined_at: None,
+                    declined_by: None,
+                    declined_reason: String::new(),
+                });
+                // 000: the outgoing person keeps command until the incoming one
+                // says they have it; without `confirm_handoff` it passes now.
+                if !confirm {
+                    self.release(&role, from, e.at, Some(to.clone()));
+                    self.assign(&role, to, e.at, true);
+                }
             }
-            Note { .. } => {
+            HandoffAccepted { role, person } => {
+                let role = known_role(pb, role).expect("checked");
+                let from = self.pending_handoff(&role).map(|h| h.from.clone());
+                if let Some(h) = self
+                    .handoffs
+                    .iter_mut()
+                    .rev()
+                    .find(|h| h.role == role && h.is_pending())
+                {
+                    h.accepted_at = Some(e.at);
+                }
+                if let Some(from) = from {
+                    self.release(&role, &from, e.at, Some(person.clone()));
+                }
+                self.assign(&role, person, e.at, true);
+            }
+            HandoffDeclined { role, reason } => {
+                let role = known_role(pb, role).expect("checked");
+                if let Some(h) = self
+                    .handoffs
+                    .iter_mut()
+                    .rev()
+                    .find(|h| h.role == role && h.is_pending())
+                {
+                    h.declined_at = Some(e.at);
+                    h.declined_by = Some(e.author.clone());
+                    h.declined_reason = reason.clone();
+                }
+            }
+            Note { text, tag, private } => {
                 self.notes += 1;
-                if pb.tag(note_tag(&e.kind)).is_some_and(|t| t.highlight) {
+                let tag = pb.tag(tag);
+                if tag.is_some_and(|t| t.highlight) {
                     self.highlights.insert(e.id);
                 }
+                if *private {
+                    self.private_notes += 1;
+                } else if let Some(field) = tag.and_then(|t| t.briefing.clone()) {
+                    self.briefing_notes
+                        .entry(field)
+                        .or_default()
+                        .push(text.clone());
+                }
+            }
+            ChecklistStepDone {
+                checklist,
+                step,
+                note,
+            } => {
+                if let Some((c, s)) = canonical_step(pb, checklist, step) {
+                    self.checklist_marks.entry(c).or_default().insert(
+                        s,
+                        StepMark {
+                            at: e.at,
+                            by: e.author.clone(),
+                            note: note.clone(),
+                        },
+                    );
+                }
+            }
+            ChecklistStepUndone {
+                checklist, step, ..
+            } => {
+                if let Some((c, s)) = canonical_step(pb, checklist, step)
+                    && let Some(marks) = self.checklist_marks.get_mut(&c)
+                {
+                    marks.remove(&s);
+                }
+            }
+            ActionAmended { action, proposal } => {
+                if let Some(a) = self.actions.iter_mut().find(|a| a.id == *action) {
+                    let old = std::mem::replace(&mut a.proposal, proposal.clone());
+                    a.revisions.push(old);
+                    a.status = ActionStatus::Proposed;
+                    a.history.push(ActionStep {
+                        status: ActionStatus::Proposed,
+                        at: e.at,
+                        by: e.author.clone(),
+                        reason: "amended".into(),
+                    });
+                }
+            }
+            RetrospectiveScheduled {
+                facilitator,
+                on,
+                link,
+                exception,
+            } => {
+                self.retrospective = Some(Retrospective {
+                    id: e.id,
+                    facilitator: facilitator.clone(),
+                    on: *on,
+                    link: link.clone(),
+                    exception: exception.clone(),
+                    scheduled_at: e.at,
+                    scheduled_by: e.author.clone(),
+                });
             }
             Highlighted { event } => {
                 self.highlights.insert(*event);
@@ -715,6 +987,7 @@ impl Incident {
                         by: e.author.clone(),
                         reason: String::new(),
                     }],
+                    revisions: Vec::new(),
                 });
             }
             ActionApproved(u)
@@ -741,7 +1014,20 @@ impl Incident {
                 by: e.author.clone(),
                 checkin: c.clone(),
             }),
-            CommsSent { .. } => self.last_comms_at = Some(e.at),
+            CommsSent { audience, text } => {
+                self.last_comms_at = Some(e.at);
+                self.last_comms = Some(CommsRecord {
+                    at: e.at,
+                    audience: audience.clone(),
+                    text: text.clone(),
+                });
+                // A backdated entry never moves the clock backwards.
+                let last = self
+                    .comms_by_audience
+                    .entry(audience.trim().to_lowercase())
+                    .or_insert(e.at);
+                *last = (*last).max(e.at);
+            }
             LinkSet { link, url } => {
                 let kind = pb
                     .link_kinds
@@ -790,11 +1076,19 @@ impl Incident {
                 self.near_miss = pb.severity(would_be_severity).map(|s| s.name.clone());
             }
             SecurityFlagged { details } => {
-                self.security.get_or_insert(SecurityFlag {
+                // The 1-hour report clock (000) runs from the first flag; later
+                // flags only add what has been learned.
+                let flag = self.security.get_or_insert(SecurityFlag {
                     at: e.at,
                     by: e.author.clone(),
-                    details: details.clone(),
+                    details: String::new(),
                 });
+                if !details.is_empty() {
+                    if !flag.details.is_empty() {
+                        flag.details.push_str("; ");
+                    }
+                    flag.details.push_str(details);
+                }
             }
             ClockAcknowledged { clock } => {
                 self.clocks
@@ -853,11 +1147,11 @@ impl Incident {
     }
 }
 
-fn note_tag(kind: &EventKind) -> &str {
-    match kind {
-        EventKind::Note { tag, .. } => tag,
-        _ => "",
-    }
+/// The playbook's spelling of a checklist and step, given a key or a number.
+fn canonical_step(pb: &Playbook, checklist: &str, step: &str) -> Option<(String, String)> {
+    let c = pb.checklist(checklist)?;
+    let (_, s) = c.step(step)?;
+    Some((c.key.clone(), s.key.clone()))
 }
 
 fn action_target(kind: &EventKind) -> Option<ActionStatus> {

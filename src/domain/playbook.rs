@@ -4,8 +4,10 @@
 
 use chrono::Duration;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
+
+pub use super::checklist::{Checklist, ChecklistWhen, Step, StepAction};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +38,65 @@ pub struct Playbook {
     pub templates: BTreeMap<String, String>,
     #[serde(default, rename = "checklist")]
     pub checklists: Vec<Checklist>,
+    /// Rules the fold enforces beyond the lifecycle.
+    #[serde(default)]
+    pub rules: Rules,
+    /// Who owns the incident (003 cascade, 004 Incident Owner).
+    #[serde(default)]
+    pub ownership: Ownership,
+    /// What a security / PII incident adds (000, 002, 003).
+    #[serde(default)]
+    pub security: SecurityRules,
+    /// Who runs the review after the incident (001, 002, 003, 004).
+    #[serde(default)]
+    pub retrospective: RetrospectiveRules,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Rules {
+    /// A severity change must say why (the timeline keeps the reasoning).
+    pub severity_reason: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Ownership {
+    /// 003: roles in hierarchy order; ownership passes to the last one engaged,
+    /// and until the next engages the previous one holds its duties.
+    pub cascade: Vec<String>,
+    /// 003: "only the owner of the incident can declare an incident resolved".
+    pub owner_resolves: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SecurityRules {
+    /// Who must be told about a security / PII incident.
+    pub inform: Vec<String>,
+    /// What else to do, in the seed's words.
+    pub guidance: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetrospectiveRules {
+    /// What this organisation calls it: retrospective, incident review, PMR.
+    pub name: String,
+    /// 001 / 002: facilitated, if at all possible, by someone not involved.
+    pub facilitator_not_involved: bool,
+    /// 003 / 004: the holder of this role runs it (IMOC, Incident Owner).
+    pub facilitator_role: Option<String>,
+}
+
+impl Default for RetrospectiveRules {
+    fn default() -> Self {
+        Self {
+            name: "retrospective".into(),
+            facilitator_not_involved: false,
+            facilitator_role: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,8 +107,17 @@ pub struct Severity {
     #[serde(default)]
     pub example: String,
     /// PagerDuty Events v2 severity this maps to: critical, error, warning, info.
+    /// Also sets how loud a due clock's desktop notification is.
     #[serde(default = "default_paging")]
     pub paging: String,
+    /// Status update cadence at this severity (003: "update the status page at
+    /// regular intervals in accordance with the severity"); else `clocks.document_update`.
+    #[serde(
+        default,
+        with = "opt_duration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub status_update: Option<Duration>,
 }
 
 fn default_paging() -> String {
@@ -76,6 +146,26 @@ pub struct Role {
     /// Held for long, it wears people out: the role-fatigue clock watches it.
     #[serde(default)]
     pub fatigue: bool,
+    /// Its holder owns the incident (004: the Incident Owner).
+    #[serde(default)]
+    pub owns: bool,
+    /// 004: "stays the same throughout the lifecycle of the incident": never
+    /// released while open; handed over only with a documented briefing.
+    #[serde(default)]
+    pub lifecycle: bool,
+    /// 004: "can be changed only by an explicit decision of the Incident Commander".
+    #[serde(default)]
+    pub changed_by_commander: bool,
+    /// 000: a handoff completes only when the incoming person says they have it.
+    #[serde(default)]
+    pub confirm_handoff: bool,
+    /// 001: active measures "need to be approved by incident commander".
+    #[serde(default)]
+    pub decides_actions: bool,
+    /// While nobody holds it, its duties sit with this role (001: the
+    /// communicator folded into the scribe).
+    #[serde(default)]
+    pub folds_into: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -99,6 +189,10 @@ pub struct State {
     /// States reachable from this one.
     #[serde(default)]
     pub next: Vec<String>,
+    /// Entering this state sets the service status (003: Resolved means
+    /// "status is again Operational").
+    #[serde(default)]
+    pub service_status: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,6 +202,10 @@ pub struct ServiceStatus {
     pub label: String,
     #[serde(default)]
     pub description: String,
+    /// Roles that must be engaged while the service is in this status
+    /// (003: "The IMOC must be engaged").
+    #[serde(default)]
+    pub requires_engaged: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -123,17 +221,14 @@ pub struct Tag {
     pub highlight: bool,
     #[serde(default)]
     pub description: String,
+    /// Notes with this tag feed this field of the handoff briefing (004):
+    /// `hypotheses_open` or `hypotheses_eliminated`.
+    #[serde(default)]
+    pub briefing: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Checklist {
-    pub key: String,
-    pub title: String,
-    #[serde(default)]
-    pub source: String,
-    pub steps: Vec<String>,
-}
+/// The briefing fields a tag may feed.
+pub const BRIEFING_TAG_FIELDS: &[&str] = &["hypotheses_open", "hypotheses_eliminated"];
 
 /// Every clock's duration. `None` means this playbook does not run that clock.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -172,8 +267,19 @@ pub struct ClockSettings {
     pub out_of_hours_escalate: Option<Duration>,
     #[serde(with = "opt_duration")]
     pub out_of_hours_stop: Option<Duration>,
+    /// Out of hours on Saturdays and Sundays too (000: "not during business hours").
+    pub out_of_hours_weekends: bool,
     pub rca_business_days: Option<u32>,
     pub pmr_business_days: Option<u32>,
+    /// How long before its due time a clock shows as "due soon".
+    #[serde(with = "opt_duration")]
+    pub due_soon: Option<Duration>,
+    /// How long a clock may stay due before it is overdue (the check-in loop
+    /// uses `checkin_max` instead).
+    #[serde(with = "opt_duration")]
+    pub overdue_after: Option<Duration>,
+    /// Comms audiences that count as a client update (002: hourly client updates).
+    pub client_audiences: Vec<String>,
 }
 
 impl Default for ClockSettings {
@@ -196,8 +302,14 @@ impl Default for ClockSettings {
             out_of_hours_end: None,
             out_of_hours_escalate: None,
             out_of_hours_stop: None,
+            out_of_hours_weekends: true,
             rca_business_days: None,
             pmr_business_days: None,
+            due_soon: Some(Duration::minutes(2)),
+            overdue_after: Some(Duration::minutes(5)),
+            client_audiences: ["client", "clients", "customer", "customers"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -254,18 +366,23 @@ mod opt_duration {
     use super::*;
     use serde::Serializer;
 
+    /// `None` is written "off", so a playbook shown and read back is the same.
     pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
         match d {
             Some(d) => s.serialize_str(&format_duration(*d)),
-            None => s.serialize_none(),
+            None => s.serialize_str("off"),
         }
     }
 
+    /// "off" turns a clock off (a seed without a 15-20 min loop, e.g. 003).
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
         let s = String::deserialize(d)?;
+        if s.trim() == "off" {
+            return Ok(None);
+        }
         parse_duration(&s).map(Some).ok_or_else(|| {
             serde::de::Error::custom(format!(
-                "`{s}` is not a duration (use e.g. \"90s\", \"15m\", \"2h\", \"1h30m\")"
+                "`{s}` is not a duration (use e.g. \"90s\", \"15m\", \"2h\", \"1h30m\", or \"off\")"
             ))
         })
     }
@@ -293,177 +410,8 @@ impl Playbook {
     /// Parse and check a playbook. `file` only names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, PlaybookError> {
         let pb: Playbook = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
-        pb.check(file, text)?;
+        pb.validate().map_err(|fault| fault.locate(file, text))?;
         Ok(pb)
-    }
-
-    fn check(&self, file: &str, text: &str) -> Result<(), PlaybookError> {
-        let err = |table: &str, index: Option<usize>, key: &str, message: String| {
-            let path = match index {
-                Some(i) => format!("{table}[{i}].{key}"),
-                None if table.is_empty() => key.to_string(),
-                None => format!("{table}.{key}"),
-            };
-            PlaybookError {
-                file: file.into(),
-                line: locate(text, table, index, key),
-                key: path,
-                message,
-            }
-        };
-        unique(
-            &self
-                .severities
-                .iter()
-                .map(|s| s.name.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|(i, d)| {
-            err(
-                "severity",
-                Some(i),
-                "name",
-                format!("`{d}` is defined twice"),
-            )
-        })?;
-        unique(
-            &self
-                .roles
-                .iter()
-                .map(|r| r.key.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|(i, d)| err("role", Some(i), "key", format!("`{d}` is defined twice")))?;
-        unique(
-            &self
-                .states
-                .iter()
-                .map(|s| s.key.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .map_err(|(i, d)| err("state", Some(i), "key", format!("`{d}` is defined twice")))?;
-        unique(&self.tags.iter().map(|t| t.key.as_str()).collect::<Vec<_>>())
-            .map_err(|(i, d)| err("tag", Some(i), "key", format!("`{d}` is defined twice")))?;
-        if self.severities.is_empty() {
-            return Err(err(
-                "",
-                None,
-                "severity",
-                "a playbook needs at least one severity".into(),
-            ));
-        }
-        for (i, s) in self.severities.iter().enumerate() {
-            if !["critical", "error", "warning", "info"].contains(&s.paging.as_str()) {
-                return Err(err(
-                    "severity",
-                    Some(i),
-                    "paging",
-                    format!(
-                        "`{}` is not one of critical, error, warning, info",
-                        s.paging
-                    ),
-                ));
-            }
-        }
-        let commanders = self.roles.iter().filter(|r| r.commands).count();
-        if commanders != 1 {
-            return Err(err(
-                "",
-                None,
-                "role",
-                format!("exactly one role needs `commands = true`; found {commanders}"),
-            ));
-        }
-        let role_keys: HashSet<&str> = self.roles.iter().map(|r| r.key.as_str()).collect();
-        for (i, r) in self.roles.iter().enumerate() {
-            if let Some(bad) = r
-                .combines_with
-                .iter()
-                .find(|k| !role_keys.contains(k.as_str()))
-            {
-                return Err(err(
-                    "role",
-                    Some(i),
-                    "combines_with",
-                    format!("no role `{bad}`"),
-                ));
-            }
-        }
-        let state_keys: HashSet<&str> = self.states.iter().map(|s| s.key.as_str()).collect();
-        match self.states.first() {
-            Some(s) if s.phase == Phase::Active => {}
-            _ => {
-                return Err(err(
-                    "",
-                    None,
-                    "state",
-                    "the first state must be an active one (where a new incident starts)".into(),
-                ));
-            }
-        }
-        for phase in [Phase::Resolved, Phase::Closed] {
-            let n = self.states.iter().filter(|s| s.phase == phase).count();
-            if n != 1 {
-                return Err(err(
-                    "",
-                    None,
-                    "state",
-                    format!(
-                        "exactly one state needs `phase = \"{}\"`; found {n}",
-                        phase_name(phase)
-                    ),
-                ));
-            }
-        }
-        for (i, s) in self.states.iter().enumerate() {
-            if let Some(bad) = s.next.iter().find(|k| !state_keys.contains(k.as_str())) {
-                return Err(err("state", Some(i), "next", format!("no state `{bad}`")));
-            }
-        }
-        if self.service_statuses.is_empty() {
-            return Err(err(
-                "",
-                None,
-                "service_status",
-                "a playbook needs at least one service status".into(),
-            ));
-        }
-        if !self.tags.iter().any(|t| t.key == self.default_tag) {
-            return Err(err(
-                "",
-                None,
-                "default_tag",
-                format!("no tag `{}`", self.default_tag),
-            ));
-        }
-        if let (Some(min), Some(max)) = (self.clocks.checkin_min, self.clocks.checkin_max)
-            && min > max
-        {
-            return Err(err(
-                "clocks",
-                None,
-                "checkin_min",
-                "is longer than checkin_max".into(),
-            ));
-        }
-        for key in ["out_of_hours_start", "out_of_hours_end"] {
-            let v = if key.ends_with("start") {
-                &self.clocks.out_of_hours_start
-            } else {
-                &self.clocks.out_of_hours_end
-            };
-            if let Some(v) = v
-                && chrono::NaiveTime::parse_from_str(v, "%H:%M").is_err()
-            {
-                return Err(err(
-                    "clocks",
-                    None,
-                    key,
-                    format!("`{v}` is not a time of day like \"18:00\""),
-                ));
-            }
-        }
-        Ok(())
     }
 
     pub fn severity(&self, name: &str) -> Option<&Severity> {
@@ -525,33 +473,23 @@ pub fn phase_name(p: Phase) -> &'static str {
     }
 }
 
-fn unique<'a>(keys: &[&'a str]) -> Result<(), (usize, &'a str)> {
-    let mut seen = HashSet::new();
-    for (i, k) in keys.iter().enumerate() {
-        if !seen.insert(k.to_ascii_lowercase()) {
-            return Err((i, k));
-        }
-    }
-    Ok(())
-}
-
 fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PlaybookError {
     let (line, key) = match e.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            let snippet = text
-                .get(span.clone())
-                .unwrap_or("")
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string();
-            (Some(line), snippet)
+            let start = span.start.min(text.len());
+            let line = text[..start].matches('\n').count() + 1;
+            // The key is what stands before `=` on that line, whether the span
+            // points at the key (unknown field) or at its value (bad value).
+            let line_text = text.lines().nth(line - 1).unwrap_or("").trim();
+            let key = if line_text.starts_with('[') {
+                line_text.trim_matches(|c| c == '[' || c == ']').trim()
+            } else {
+                line_text.split('=').next().unwrap_or("").trim()
+            };
+            (Some(line), key.to_string())
         }
         None => (None, String::new()),
     };
-    let key = key.split('=').next().unwrap_or("").trim().to_string();
     PlaybookError {
         file: file.into(),
         line,
@@ -562,33 +500,6 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PlaybookError {
         },
         message: e.message().trim().to_string(),
     }
-}
-
-/// Find the line of `key` inside the `index`th `[[table]]` (or `[table]`, or the
-/// top level when `table` is empty), for errors found after parsing.
-fn locate(text: &str, table: &str, index: Option<usize>, key: &str) -> Option<usize> {
-    let mut seen: Option<usize> = None;
-    let mut inside = table.is_empty();
-    for (n, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            let name = t.trim_matches(|c| c == '[' || c == ']').trim();
-            inside = false;
-            if name == table {
-                let i = seen.map_or(0, |s| s + 1);
-                seen = Some(i);
-                inside = index.is_none_or(|want| want == i);
-            }
-            continue;
-        }
-        if inside {
-            let k = t.split('=').next().unwrap_or("").trim();
-            if k == key {
-                return Some(n + 1);
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -662,9 +573,8 @@ mod tests {
             + 1;
         assert_eq!(e.line, Some(line), "{e}");
 
-        let two_commanders = DEFAULT
-            .replacen("commands = true", "commands = true", 1)
-            .replace("key = \"deputy\"", "key = \"deputy\"\ncommands = true");
+        let two_commanders =
+            DEFAULT.replace("key = \"deputy\"", "key = \"deputy\"\ncommands = true");
         let e = Playbook::parse("pb.toml", &two_commanders).unwrap_err();
         assert!(e.message.contains("exactly one role"), "{e}");
 

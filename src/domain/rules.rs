@@ -70,6 +70,73 @@ pub enum RuleError {
     WatchNotOver { remaining: String },
     #[error("only a {0} or closed incident can be reopened")]
     NotReopenable(String),
+    #[error("unknown clock `{given}`; valid: {valid}")]
+    UnknownClock { given: String, valid: String },
+    #[error("a snooze must end after it starts")]
+    SnoozeInThePast,
     #[error("this build does not know events of kind `{0}`")]
     Unrecognized(String),
+    #[error(
+        "{role} is already being handed to {to}; wait for their \"I have command\" or decline it first"
+    )]
+    HandoffPending { role: String, to: String },
+    #[error("nobody is handing off {0}")]
+    NoPendingHandoff(String),
+    #[error("{role} is being handed to {to}, not to {person}")]
+    NotHandoffTarget {
+        role: String,
+        to: String,
+        person: String,
+    },
+    #[error(
+        "{0} stays for the whole incident (004); a handover must be documented: give the briefing's status"
+    )]
+    HandoverUndocumented(String),
+    #[error(
+        "{0} stays for the whole incident (004); hand it over with a briefing instead of releasing it"
+    )]
+    StaysForLifecycle(String),
+    #[error("{role} changes only by an explicit decision of the {commander} (004){holder}")]
+    CommanderDecides {
+        role: String,
+        commander: String,
+        holder: String,
+    },
+    #[error("only the incident owner ({owner}) may resolve the incident (003)")]
+    OnlyOwnerResolves { owner: String },
+    #[error("only {roles} may decide on active measures (001); {person} does not hold one")]
+    NotDecider { roles: String, person: String },
+    #[error("unknown checklist `{given}`; valid: {valid}")]
+    UnknownChecklist { given: String, valid: String },
+    #[error("checklist {checklist} has no step `{given}`; valid: a number or {valid}")]
+    UnknownStep {
+        checklist: String,
+        given: String,
+        valid: String,
+    },
+    #[error("{step} is done by doing it: `{how}` (or tick it with --note saying why not)")]
+    StepIsRecorded { step: String, how: String },
+    #[error("{step} does not apply: {why}")]
+    StepNotApplicable { step: String, why: String },
+    #[error("{0} is already done")]
+    StepAlreadyDone(String),
+    #[error("{0} is not done")]
+    StepNotDone(String),
+    #[error("checklist {checklist} must be done before closing; open: {steps}")]
+    ChecklistOpen { checklist: String, steps: String },
+    #[error(
+        "{person} was involved ({how}); pick someone who was not (001, 002), or give the reason with --exception"
+    )]
+    FacilitatorInvolved { person: String, how: String },
+    #[error(
+        "the {role} runs the {review}, and {person} never held it; pick {holders}, or give the reason with --exception"
+    )]
+    FacilitatorNotInRole {
+        role: String,
+        review: String,
+        person: String,
+        holders: String,
+    },
+    #[error("schedule the {0} once the incident is resolved")]
+    ReviewTooEarly(String),
 }

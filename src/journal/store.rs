@@ -12,7 +12,7 @@ use crate::domain::playbook::PlaybookSet;
 use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 
 /// Bump when the fold changes meaning: older snapshots are then ignored.
-const FOLD_VERSION: i64 = 1;
+const FOLD_VERSION: i64 = 3;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
 /// How long a writer waits for another process's transaction.

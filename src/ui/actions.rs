@@ -49,14 +49,44 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     }
     let height = inner.height as usize;
     let sel = m.actions_selected.min(queue.len() - 1);
-    let skip = sel.saturating_sub(height.saturating_sub(1));
     let width = inner.width as usize;
-    let lines: Vec<Line> = queue
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .take(height)
-        .map(|(i, a)| {
+    // The selected proposal's why / risk / revert, when there is room: the IC
+    // approves what is described, not a one-line title (000: "do no harm").
+    let detail: Vec<Line> = {
+        let a = queue[sel];
+        let mut d = Vec::new();
+        for (k, v) in [
+            ("why", &a.proposal.why),
+            ("risk", &a.proposal.risk),
+            ("revert", &a.proposal.revert),
+        ] {
+            if !v.is_empty() {
+                d.push(Line::from(vec![
+                    Span::styled(format!("     {k}: "), t.dim()),
+                    Span::raw(fit(&safe(v), width.saturating_sub(k.len() + 7))),
+                ]));
+            }
+        }
+        if let Some(last) = a.history.last().filter(|h| !h.reason.is_empty()) {
+            d.push(Line::from(vec![
+                Span::styled(
+                    format!("     {} by {}: ", last.status.name(), safe(&last.by)),
+                    t.dim(),
+                ),
+                Span::raw(safe(&last.reason)),
+            ]));
+        }
+        if queue.len() + d.len() <= height {
+            d
+        } else {
+            Vec::new()
+        }
+    };
+    let list_room = height - detail.len();
+    let skip = sel.saturating_sub(list_room.saturating_sub(1));
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, a) in queue.iter().enumerate().skip(skip).take(list_room) {
+        lines.push({
             let status_style: Style = match a.status {
                 ActionStatus::Proposed | ActionStatus::InfoRequested => t.warn(),
                 ActionStatus::Approved | ActionStatus::Started => t.accent(),
@@ -66,10 +96,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             };
             let head = format!("#{:<3}", a.number);
             let status = format!("{:<16}", a.status.name());
-            let mut what = safe(&a.proposal.what);
-            if !a.proposal.risk.is_empty() {
-                what.push_str(&format!(" · risk: {}", safe(&a.proposal.risk)));
-            }
+            let what = safe(&a.proposal.what);
             let by = format!(" ({})", fit(&safe(&a.proposed_by), 16));
             let room = width.saturating_sub(head.len() + status.len() + columns(&by));
             let line = Line::from(vec![
@@ -83,7 +110,10 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             } else {
                 line
             }
-        })
-        .collect();
+        });
+        if i == sel {
+            lines.extend(detail.iter().cloned());
+        }
+    }
     Paragraph::new(lines).render(inner, buf);
 }

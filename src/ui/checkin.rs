@@ -2,59 +2,19 @@
 //! 15-20 minute loop), the iteration, the trend over check-ins, the last
 //! check-in's summary, then the other clocks.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
 
 use super::Ctx;
-use super::text::safe;
+use super::text::{fit, safe};
 use crate::app::model::Pane;
+use crate::domain::clocks::{ClockKind, ClockState};
 use crate::domain::event::Trend;
-use crate::domain::playbook::Phase;
-use crate::domain::{Incident, Playbook};
-
-/// Where the loop stands now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoopState {
-    /// Too soon for the next check-in (001: not more often than every 15 min).
-    Running {
-        remaining: Duration,
-    },
-    /// Inside the 15-20 minute window.
-    Window {
-        remaining: Duration,
-    },
-    Overdue {
-        by: Duration,
-    },
-    Stopped,
-}
-
-pub fn loop_state(inc: &Incident, pb: &Playbook, now: DateTime<Utc>) -> LoopState {
-    let (Some(min), Some(max)) = (pb.clocks.checkin_min, pb.clocks.checkin_max) else {
-        return LoopState::Stopped;
-    };
-    if inc.phase(pb) != Phase::Active {
-        return LoopState::Stopped;
-    }
-    let last = inc.checkins.last().map(|c| c.at).unwrap_or(inc.declared_at);
-    let due = last + max;
-    if now > due {
-        LoopState::Overdue { by: now - due }
-    } else if now >= last + min {
-        LoopState::Window {
-            remaining: due - now,
-        }
-    } else {
-        LoopState::Running {
-            remaining: due - now,
-        }
-    }
-}
 
 fn mmss(d: Duration) -> String {
     let s = d.num_seconds().max(0);
@@ -86,36 +46,6 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     };
     let (inc, pb) = (&c.incident, &c.playbook);
     let iteration = inc.checkins.len() + 1;
-    let block = Block::bordered()
-        .title(format!(" Check-in loop · #{iteration} "))
-        .border_style(t.border(focused));
-    let inner = block.inner(area);
-    block.render(area, buf);
-    let state = loop_state(inc, pb, cx.now);
-    let (label, digits, style): (String, String, Style) = match state {
-        LoopState::Running { remaining } => ("next check-in in".into(), mmss(remaining), t.ok()),
-        LoopState::Window { remaining } => (
-            "check-in window open, due in".into(),
-            mmss(remaining),
-            t.warn(),
-        ),
-        LoopState::Overdue { by } => ("CHECK-IN OVERDUE by".into(), mmss(by), t.alarm()),
-        LoopState::Stopped => (
-            "loop stopped:".into(),
-            pb.state(&inc.state)
-                .map(|s| s.label.clone())
-                .unwrap_or_default(),
-            t.dim(),
-        ),
-    };
-    let big = inner.height >= 8 && inner.width >= 24 && !matches!(state, LoopState::Stopped);
-    let digits_h = if big { 4 } else { 1 };
-    let [label_area, digits_area, rest] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(digits_h),
-        Constraint::Fill(1),
-    ])
-    .areas(inner);
     let key = cx
         .model
         .keymap
@@ -124,11 +54,61 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             crate::app::keymap::Command::CheckIn,
         )
         .unwrap_or_default();
-    Paragraph::new(Line::from(vec![
-        Span::styled(label, style),
-        Span::styled(format!("   ({key}: hold a check-in)"), t.dim()),
-    ]))
-    .render(label_area, buf);
+    let block = Block::bordered()
+        .title(format!(" Check-in loop · #{iteration} "))
+        .title_bottom(
+            Line::from(Span::styled(format!(" {key} holds a check-in "), t.dim())).right_aligned(),
+        )
+        .border_style(t.border(focused));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let checkin = cx
+        .model
+        .clocks
+        .iter()
+        .find(|c| c.kind == ClockKind::CheckIn);
+    let (label, digits, style): (String, String, Style) = match checkin {
+        Some(k) => match k.state {
+            ClockState::Overdue => (
+                "CHECK-IN OVERDUE by".into(),
+                mmss(cx.now - k.overdue_at),
+                t.alarm(),
+            ),
+            ClockState::Due => (
+                "check-in due now; overdue in".into(),
+                mmss(k.overdue_at - cx.now),
+                t.warn(),
+            ),
+            ClockState::Satisfied => (
+                "check-in acknowledged".into(),
+                mmss(k.overdue_at - cx.now),
+                t.dim(),
+            ),
+            _ if k.snoozed_until.is_some_and(|s| s > cx.now) => (
+                "check-in snoozed; due in".into(),
+                mmss(k.due_at - cx.now),
+                t.dim(),
+            ),
+            _ => ("next check-in in".into(), mmss(k.due_at - cx.now), t.ok()),
+        },
+        None => (
+            "loop stopped:".into(),
+            pb.state(&inc.state)
+                .map(|s| s.label.clone())
+                .unwrap_or_default(),
+            t.dim(),
+        ),
+    };
+    let stopped = checkin.is_none();
+    let big = inner.height >= 9 && inner.width >= 24 && !stopped;
+    let digits_h = if big { 4 } else { 1 };
+    let [label_area, digits_area, rest] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(digits_h),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    Paragraph::new(Line::from(Span::styled(label, style))).render(label_area, buf);
     if big {
         BigText::builder()
             .pixel_size(PixelSize::Quadrant)
@@ -140,6 +120,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         Paragraph::new(Line::from(Span::styled(format!(" {digits}"), style)))
             .render(digits_area, buf);
     }
+    let width = rest.width as usize;
     let mut lines = Vec::new();
     if !inc.checkins.is_empty() {
         let trend: String = inc
@@ -159,25 +140,65 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     match inc.checkins.last() {
         Some(last) => {
             let ago = crate::domain::time::human_duration(cx.now - last.at);
+            let head = format!("last ({ago} ago): ");
+            let room = width.saturating_sub(head.chars().count());
             lines.push(Line::from(vec![
-                Span::styled(format!("last ({ago} ago, {}): ", safe(&last.by)), t.dim()),
-                Span::raw(safe(&last.checkin.status)),
+                Span::styled(head, t.dim()),
+                Span::raw(fit(&safe(&last.checkin.status), room)),
             ]));
             if !last.checkin.next.is_empty() {
                 lines.push(Line::from(vec![
                     Span::styled("next: ", t.dim()),
-                    Span::raw(safe(&last.checkin.next)),
+                    Span::raw(fit(&safe(&last.checkin.next), width.saturating_sub(6))),
                 ]));
             }
         }
-        None => lines.push(Line::from(Span::styled(
-            "no check-in yet: the first is due 20 min after declaring",
-            t.dim(),
-        ))),
+        None if !stopped => lines.push(Line::from(Span::styled("no check-in yet", t.dim()))),
+        None => {}
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
-        .render(rest, buf);
+    // The other clocks (DESIGN "Clocks"), most pressing first; A acks, Z snoozes.
+    let focused_loop = cx.model.focus == Pane::Loop;
+    for (i, k) in cx.model.clocks.iter().enumerate() {
+        if k.kind == ClockKind::CheckIn && !focused_loop {
+            continue;
+        }
+        let (when, style) = match k.state {
+            ClockState::Overdue => (format!("overdue {}", short(cx.now - k.due_at)), t.alarm()),
+            ClockState::Due => (format!("due {}", short(cx.now - k.due_at)), t.warn()),
+            ClockState::DueSoon => (format!("in {}", short(k.due_at - cx.now)), t.warn()),
+            ClockState::Quiet => (format!("in {}", short(k.due_at - cx.now)), t.base()),
+            ClockState::Satisfied => ("done".to_string(), t.dim()),
+        };
+        let when = if k.snoozed_until.is_some_and(|s| s > cx.now) {
+            format!(
+                "snoozed {}",
+                short(k.snoozed_until.unwrap_or(cx.now) - cx.now)
+            )
+        } else {
+            when
+        };
+        let name_w = width.saturating_sub(when.chars().count() + 1);
+        let line = Line::from(vec![
+            Span::styled(format!("{:<name_w$}", fit(&k.name, name_w)), style),
+            Span::styled(format!(" {when}"), style),
+        ]);
+        lines.push(if focused_loop && i == cx.model.clock_selected {
+            line.style(t.selected())
+        } else {
+            line
+        });
+    }
+    Paragraph::new(lines).render(rest, buf);
+}
+
+/// "3m", "1h05m", "2d": clock lists need minutes, not seconds.
+fn short(d: Duration) -> String {
+    let m = d.num_minutes().max(0);
+    match m {
+        0..60 => format!("{m}m"),
+        60..1440 => format!("{}h{:02}m", m / 60, m % 60),
+        _ => format!("{}d", m / 1440),
+    }
 }
 
 #[cfg(test)]

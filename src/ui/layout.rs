@@ -8,6 +8,8 @@ use crate::app::model::Pane;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Areas {
     pub header: Rect,
+    /// One row under the header while a clock needs attention.
+    pub banner: Option<Rect>,
     pub roster: Option<Rect>,
     pub check_in: Option<Rect>,
     pub actions: Option<Rect>,
@@ -32,7 +34,7 @@ impl Areas {
     }
 }
 
-pub fn areas(area: Rect, focus: Pane, editor_lines: usize) -> Areas {
+pub fn areas(area: Rect, focus: Pane, editor_lines: usize, banner: bool) -> Areas {
     let editor_h = (editor_lines as u16 + 2)
         .clamp(3, 8)
         .min(area.height.saturating_sub(3).max(1));
@@ -49,6 +51,13 @@ pub fn areas(area: Rect, focus: Pane, editor_lines: usize) -> Areas {
         editor,
         status,
         ..Default::default()
+    };
+    let body = if banner && body.height > 4 {
+        let [b, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+        a.banner = Some(b);
+        rest
+    } else {
+        body
     };
     if area.width >= 120 && body.height >= 24 {
         // Wide: roster | loop | queue over a full-width timeline.

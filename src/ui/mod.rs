@@ -3,11 +3,13 @@
 //! is a pure function of the model, so every pane is snapshot-tested.
 
 mod actions;
+mod banner;
 mod checkin;
 mod editor;
 mod header;
 pub mod layout;
 mod overlays;
+mod process;
 mod roster;
 pub mod runner;
 pub mod terminal;
@@ -19,7 +21,6 @@ use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-pub use checkin::{LoopState, loop_state};
 use theme::Theme;
 
 use crate::app::model::Model;
@@ -38,8 +39,16 @@ pub fn render(area: Rect, buf: &mut Buffer, model: &Model, theme: Theme) {
         theme,
         now: model.now,
     };
-    let a = layout::areas(area, model.focus, model.editor.lines().len());
+    let a = layout::areas(
+        area,
+        model.focus,
+        model.editor.lines().len(),
+        model.alarms().next().is_some(),
+    );
     header::render(a.header, buf, &cx);
+    if let Some(r) = a.banner {
+        banner::render(r, buf, &cx);
+    }
     if let Some(r) = a.roster {
         roster::render(r, buf, &cx);
     }

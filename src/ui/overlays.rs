@@ -23,10 +23,15 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         Overlay::Declare(f) => declare(area, buf, cx, f),
         Overlay::CheckIn(f) => checkin(area, buf, cx, f),
         Overlay::CommandLine(c) => command_line(area, buf, cx, c),
+        Overlay::Handoff(h) => super::process::handoff(area, buf, cx, h),
+        Overlay::Close => super::process::close(area, buf, cx),
+        Overlay::Checklists { checklist, step } => {
+            super::process::checklists(area, buf, cx, *checklist, *step)
+        }
     }
 }
 
-fn frame(area: Rect, buf: &mut Buffer, cx: &Ctx, title: &str, w: u16, h: u16) -> Rect {
+pub(super) fn frame(area: Rect, buf: &mut Buffer, cx: &Ctx, title: &str, w: u16, h: u16) -> Rect {
     let r = centered(area, w, h);
     Clear.render(r, buf);
     let block = Block::bordered()
@@ -37,7 +42,7 @@ fn frame(area: Rect, buf: &mut Buffer, cx: &Ctx, title: &str, w: u16, h: u16) ->
     inner
 }
 
-fn field(area: Rect, buf: &mut Buffer, cx: &Ctx, ta: &TextArea<'static>, active: bool) {
+pub(super) fn field(area: Rect, buf: &mut Buffer, cx: &Ctx, ta: &TextArea<'static>, active: bool) {
     let mut ta = ta.clone();
     if !active {
         ta.set_cursor_style(ratatui::style::Style::default());

@@ -29,13 +29,30 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         .min(inner.width as usize / 2);
     // (role index, line, whether it may be left out when the pane is short)
     let mut rows: Vec<(usize, Line, bool)> = Vec::new();
+    let duties = inc.duties(pb);
     for (i, role) in pb.roles.iter().enumerate() {
         let selected = focused && i == cx.model.roster_selected;
         let name = format!("{} ", pad(&role.name, name_w));
         let holders: Vec<_> = inc.holders(&role.key).collect();
         let name_style = if selected { t.selected() } else { t.base() };
         if holders.is_empty() {
-            let (text, style) = if role.required {
+            // 001: "the communicator role may be folded into the scribe role".
+            let carried = duties
+                .iter()
+                .find(|d| d.role == role.key && d.through.is_some() && d.person.is_some());
+            let (text, style) = if let Some(d) = carried {
+                let carrier = format!(" (as {})", d.through.as_deref().unwrap_or(""));
+                let room = (inner.width as usize)
+                    .saturating_sub(name_w + 1 + columns(&carrier))
+                    .max(4);
+                (
+                    format!(
+                        "{}{carrier}",
+                        fit(&safe(d.person.as_deref().unwrap_or("")), room)
+                    ),
+                    t.dim(),
+                )
+            } else if role.required {
                 (" EMPTY ".to_string(), t.alarm())
             } else {
                 ("—".to_string(), t.dim())
@@ -62,15 +79,12 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                     .to_string()
             };
             let when = format!("  {when} ({})", short_duration(held));
-            // Who comes first, then how long; a long name is cut so the time
-            // stays in view. Not engaged yet: the name is in the warning colour,
-            // and says so when there is room.
+            // Assigned but not yet acknowledged: the IC should chase it.
+            let unengaged = if h.engaged_at.is_none() { " ?" } else { "" };
+            // A long name is cut so the time held stays in view.
             let room = (inner.width as usize)
-                .saturating_sub(name_w + 1 + columns(&when))
+                .saturating_sub(name_w + 1 + columns(&when) + unengaged.len())
                 .max(4);
-            let person = fit(&safe(&h.person), room);
-            let left = room.saturating_sub(columns(&person));
-            let unengaged = h.engaged_at.is_none();
             let mut spans = vec![
                 Span::styled(
                     if n == 0 {
@@ -80,13 +94,29 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                     },
                     name_style,
                 ),
-                Span::styled(person, if unengaged { t.warn() } else { t.base() }),
+                Span::raw(fit(&safe(&h.person), room)),
                 Span::styled(when, t.dim()),
             ];
-            if unengaged && left >= " not engaged".len() {
-                spans.push(Span::styled(" not engaged", t.warn()));
+            if !unengaged.is_empty() {
+                spans.push(Span::styled(unengaged, t.warn()));
             }
             rows.push((i, Line::from(spans), false));
+        }
+        // 000 / 004: command passes only when the incoming person says so.
+        if let Some(h) = inc.pending_handoff(&role.key) {
+            rows.push((
+                i,
+                Line::from(Span::styled(
+                    format!(
+                        "{:w$}→ {} (waits for \"I have command\": Y)",
+                        "",
+                        safe(&h.to),
+                        w = name_w + 1
+                    ),
+                    t.warn(),
+                )),
+                false,
+            ));
         }
     }
     // Too short for every role (80x24): optional empty roles give way first,
@@ -105,7 +135,18 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         .position(|(i, _, _)| *i >= cx.model.roster_selected)
         .unwrap_or(0);
     let skip = first_selected.saturating_sub(height.saturating_sub(1));
-    let lines: Vec<Line> = rows.into_iter().skip(skip).map(|(_, l, _)| l).collect();
+    let mut lines: Vec<Line> = rows.into_iter().skip(skip).map(|(_, l, _)| l).collect();
+    if inc
+        .roster
+        .iter()
+        .any(|h| h.is_current() && h.engaged_at.is_none())
+        && lines.len() < height
+    {
+        lines.push(Line::from(Span::styled(
+            "? assigned, not engaged yet",
+            t.dim(),
+        )));
+    }
     Paragraph::new(lines).render(inner, buf);
 }
 

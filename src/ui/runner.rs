@@ -73,6 +73,8 @@ async fn event_loop(
         cockpit.journal.path().display().to_string(),
         Utc::now(),
     );
+    model.zone = cockpit.zone;
+    let notifier = crate::notify::Notifier::desktop();
     if let Some(w) = warnings.first() {
         model.say(Level::Warn, w.clone());
     }
@@ -98,7 +100,10 @@ async fn event_loop(
                 Some(Err(_)) | None => break,
             },
             Some(r) = replies.recv() => Msg::Worker(r),
-            _ = tick.tick() => Msg::Tick(Utc::now()),
+            _ = tick.tick() => match notifier.try_report().and_then(|r| r.status_line()) {
+                Some(line) => Msg::Status(Level::Warn, line),
+                None => Msg::Tick(Utc::now()),
+            },
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
         };
@@ -112,7 +117,9 @@ async fn event_loop(
                 Effect::Send(req) => worker.send(req),
                 Effect::Bell => {
                     let _ = std::io::stdout().write_all(b"\x07");
+                    let _ = std::io::stdout().flush();
                 }
+                Effect::Notify(n) => notifier.send(n),
             }
         }
         if model.quit {
@@ -131,7 +138,12 @@ fn to_msg(ev: Event, model: &Model, term: &terminal::Tui) -> Option<Msg> {
         Event::Mouse(me) => {
             let size = term.size().ok()?;
             let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
-            let areas = layout::areas(area, model.focus, model.editor.lines().len());
+            let areas = layout::areas(
+                area,
+                model.focus,
+                model.editor.lines().len(),
+                model.alarms().next().is_some(),
+            );
             let pane = areas.pane_at(me.column, me.row)?;
             match me.kind {
                 MouseEventKind::ScrollDown => Some(Msg::Scroll { pane, down: true }),

@@ -245,6 +245,8 @@ pub struct Screen {
     /// Requests `update` asked to send to the journal worker, oldest first.
     pub sent: Vec<Request>,
     pub bells: usize,
+    /// Desktop notifications asked for (clocks that came due).
+    pub notices: Vec<cockpit::notify::Notice>,
 }
 
 impl Screen {
@@ -261,6 +263,7 @@ impl Screen {
             m,
             sent: Vec::new(),
             bells: 0,
+            notices: Vec::new(),
         };
         s.feed(Msg::Tick(now()));
         s
@@ -273,6 +276,7 @@ impl Screen {
             match e {
                 Effect::Send(r) => self.sent.push(r),
                 Effect::Bell => self.bells += 1,
+                Effect::Notify(n) => self.notices.push(n),
             }
         }
         n

@@ -1,8 +1,8 @@
 //! One line of words per event, shared by the CLI timeline, the screen's
 //! timeline pane and the export. Pure: it reads the event and the incident.
 
-use crate::domain::event::Trend;
-use crate::domain::{Event, EventKind, Incident};
+use super::event::Trend;
+use super::{Event, EventKind, Incident};
 
 /// What the timeline shows for one event: a short label and the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,11 +72,81 @@ pub fn describe(e: &Event, incident: &Incident) -> Line {
             to,
             briefing,
         } => {
-            let mut t = format!("{from} handed {role} to {to}; {to} has command of the role");
-            if !briefing.status.is_empty() {
-                t.push_str(&format!(". Briefing: {}", briefing.status));
+            let mut t = format!("{from} is handing off {role} to {to}");
+            for (label, v) in [
+                ("status", &briefing.status),
+                ("open hypotheses", &briefing.hypotheses_open),
+                ("eliminated", &briefing.hypotheses_eliminated),
+                ("last customer update", &briefing.last_customer_update),
+                ("channels", &briefing.channels),
+                ("people", &briefing.people),
+            ] {
+                if !v.is_empty() {
+                    t.push_str(&format!("\n{label}: {v}"));
+                }
+            }
+            if let Some(at) = briefing.last_customer_update_at {
+                t.push_str(&format!(
+                    "\nlast customer update at {}",
+                    at.format("%H:%M UTC")
+                ));
             }
             line("handoff", t)
+        }
+        HandoffAccepted { role, person } => {
+            line("handoff", format!("{person}: I have command ({role})"))
+        }
+        HandoffDeclined { role, reason } => line(
+            "handoff",
+            with_reason(format!("handoff of {role} declined"), reason),
+        ),
+        ChecklistStepDone {
+            checklist,
+            step,
+            note,
+        } => line(
+            "checklist",
+            with_reason(format!("{checklist}: done {step}"), note),
+        ),
+        ChecklistStepUndone {
+            checklist,
+            step,
+            reason,
+        } => line(
+            "checklist",
+            with_reason(format!("{checklist}: reopened {step}"), reason),
+        ),
+        ActionAmended {
+            action: id,
+            proposal,
+        } => {
+            let mut t = format!("amended {}", action(*id));
+            for (k, v) in [
+                ("what", &proposal.what),
+                ("why", &proposal.why),
+                ("risk", &proposal.risk),
+                ("revert", &proposal.revert),
+            ] {
+                if !v.is_empty() {
+                    t.push_str(&format!("; {k}: {v}"));
+                }
+            }
+            line("action", t)
+        }
+        RetrospectiveScheduled {
+            facilitator,
+            on,
+            link,
+            exception,
+        } => {
+            let mut t = format!("review scheduled, facilitated by {facilitator}");
+            if let Some(on) = on {
+                t.push_str(&format!(" on {on}"));
+            }
+            if !link.is_empty() {
+                t.push_str(&format!(" ({link})"));
+            }
+            line("review", with_reason(t, exception))
         }
         Note { text, tag, private } => line(
             tag,

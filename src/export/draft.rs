@@ -1,0 +1,431 @@
+//! The postmortem draft as data: what the JSON export prints and what the
+//! Markdown and HTML templates read. Field names are stable (`format` is bumped
+//! when one changes meaning); times are RFC 3339 UTC, durations whole seconds.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use serde::Serialize;
+
+use super::lint::Rule;
+use super::sections;
+use crate::domain::metrics::{IncidentMetrics, incident_metrics};
+use crate::domain::playbook::Phase;
+use crate::domain::{Event, EventId, Incident, Playbook};
+
+/// Version of the JSON shape below.
+pub const FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Postmortem {
+    pub format: u32,
+    pub generated_at: DateTime<Utc>,
+    pub incident: IncidentInfo,
+    pub markers: Markers,
+    pub metrics: IncidentMetrics,
+    pub deadlines: Deadlines,
+    pub roles: Vec<RoleStint>,
+    pub timeline: Vec<TimelineEntry>,
+    /// The timeline spans more than one UTC day: show dates, not only times.
+    pub multi_day: bool,
+    pub impact: Vec<Entry>,
+    pub mitigations: Vec<Mitigation>,
+    pub mitigation_notes: Vec<Entry>,
+    pub decisions: Vec<Decision>,
+    pub hypotheses: Vec<Hypothesis>,
+    /// Left empty for the authors: the journal records what happened, not why.
+    pub root_cause: String,
+    pub follow_ups: Vec<FollowUpItem>,
+    pub review_questions: Vec<ReviewQuestion>,
+    pub links: Vec<Link>,
+    pub writing: Vec<WritingFinding>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentInfo {
+    pub id: String,
+    pub short_id: String,
+    pub title: String,
+    pub summary: String,
+    pub playbook: String,
+    pub playbook_title: String,
+    pub severity: String,
+    pub severity_description: String,
+    pub severity_history: Vec<Change>,
+    pub state: String,
+    pub state_label: String,
+    pub open: bool,
+    pub service_status: Option<String>,
+    pub declared_at: DateTime<Utc>,
+    pub declared_by: String,
+    pub security: bool,
+    pub security_details: String,
+    pub near_miss: Option<String>,
+    /// Incident start -> end, or -> the time of export while still open.
+    pub duration_secs: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub value: String,
+    pub at: DateTime<Utc>,
+}
+
+/// 000: "Add start and end times to the outage and incident ... in the
+/// timeline, and mark them clearly for ease of scanning."
+#[derive(Clone, Debug, Serialize)]
+pub struct Markers {
+    pub incident_start: DateTime<Utc>,
+    pub incident_end: Option<DateTime<Utc>>,
+    pub outages: Vec<Outage>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Outage {
+    pub start: DateTime<Utc>,
+    pub end: Option<DateTime<Utc>>,
+    pub secs: Option<i64>,
+}
+
+/// 000: RCA within one business day; 004: PMR within 5 business days of recovery.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Deadlines {
+    /// What the days count from: the resolution, else the close.
+    pub from: Option<DateTime<Utc>>,
+    pub rca_due: Option<NaiveDate>,
+    pub pmr_due: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RoleStint {
+    pub role: String,
+    pub role_name: String,
+    pub person: String,
+    pub assigned_at: DateTime<Utc>,
+    pub engaged_at: Option<DateTime<Utc>>,
+    pub released_at: Option<DateTime<Utc>>,
+    pub handed_to: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineEntry {
+    pub event: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub kind: String,
+    pub label: String,
+    pub text: String,
+    /// Any of `incident_start`, `incident_end`, `outage_start`, `outage_end`.
+    pub markers: Vec<String>,
+    pub highlighted: bool,
+    /// The text shown is a later correction of what was first written.
+    pub amended: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub event: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    pub status: String,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Review {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub verdict: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Mitigation {
+    pub event: EventId,
+    pub number: usize,
+    pub what: String,
+    pub why: String,
+    pub risk: String,
+    pub revert: String,
+    pub proposed_by: String,
+    pub proposed_at: DateTime<Utc>,
+    /// The last status: proposed, approved, rejected, started, done, failed, reverted...
+    pub status: String,
+    pub outcome: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub steps: Vec<Step>,
+    /// Verdicts at check-ins (001: the team "reviews the status of any mitigation").
+    pub reviews: Vec<Review>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Decision {
+    pub event: EventId,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    /// approved, rejected, decided (a decision note), closed, reopened.
+    pub decision: String,
+    pub what: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Hypothesis {
+    pub event: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub text: String,
+    /// `open` or `eliminated`.
+    pub status: String,
+    /// `note` or `handoff` (004: the briefing lists open and eliminated hypotheses).
+    pub source: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FollowUpItem {
+    pub event: EventId,
+    pub text: String,
+    pub owner: String,
+    pub criticality: String,
+    pub due: Option<NaiveDate>,
+    pub added_by: String,
+    pub added_at: DateTime<Utc>,
+    pub from_event: Option<EventId>,
+    /// The timeline entry it came from, in words ("23:52 ann: ...").
+    pub from: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewQuestion {
+    /// The seed it is quoted from.
+    pub source: String,
+    pub question: String,
+    /// 0 for a question, 1 for one under it.
+    pub level: u8,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub kind: String,
+    pub url: String,
+}
+
+/// A linter finding in a text from the journal.
+#[derive(Clone, Debug, Serialize)]
+pub struct WritingFinding {
+    pub event: EventId,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    /// Which text of the event: note, summary, title, proposal, check-in...
+    pub field: String,
+    pub line: usize,
+    pub rule: Rule,
+    pub found: String,
+    pub suggestion: String,
+}
+
+/// Build the draft. Pure: `now` only ends an incident still open.
+/// Private notes never appear: they never leave the journal.
+pub fn draft(
+    incident: &Incident,
+    events: &[Event],
+    pb: &Playbook,
+    now: DateTime<Utc>,
+) -> Postmortem {
+    let events: Vec<&Event> = {
+        let mut v: Vec<&Event> = events.iter().filter(|e| !sections::is_private(e)).collect();
+        // Backdated entries ("noticed at 23:50") take their place by when they happened.
+        v.sort_by_key(|e| (e.at, e.seq));
+        v
+    };
+    let owned: Vec<Event> = events.iter().map(|e| (*e).clone()).collect();
+    let metrics = incident_metrics(incident, &owned, pb, now);
+    let end = metrics.incident_end;
+    let timeline = sections::timeline(incident, &events, pb);
+    let multi_day = timeline
+        .first()
+        .zip(timeline.last())
+        .is_some_and(|(a, b)| a.at.date_naive() != b.at.date_naive());
+    let deadline_from = metrics.resolved_at.or(end);
+    Postmortem {
+        format: FORMAT,
+        generated_at: now,
+        incident: IncidentInfo {
+            id: incident.id.to_string(),
+            short_id: incident.id.short(),
+            title: incident.title.clone(),
+            summary: incident.summary.clone(),
+            playbook: pb.name.clone(),
+            playbook_title: pb.title.clone(),
+            severity: incident.severity.clone(),
+            severity_description: pb
+                .severity(&incident.severity)
+                .map(|s| s.description.clone())
+                .unwrap_or_default(),
+            severity_history: incident
+                .severity_history
+                .iter()
+                .map(|s| Change {
+                    value: s.value.clone(),
+                    at: s.at,
+                })
+                .collect(),
+            state: incident.state.clone(),
+            state_label: pb
+                .state(&incident.state)
+                .map(|s| s.label.clone())
+                .unwrap_or_else(|| incident.state.clone()),
+            open: incident.phase(pb) != Phase::Closed,
+            service_status: incident.service_status.as_deref().map(|k| {
+                pb.service_status(k)
+                    .map_or(k, |s| s.label.as_str())
+                    .to_string()
+            }),
+            declared_at: incident.declared_at,
+            declared_by: incident.declared_by.clone(),
+            security: incident.security.is_some(),
+            security_details: incident
+                .security
+                .as_ref()
+                .map(|s| s.details.clone())
+                .unwrap_or_default(),
+            near_miss: incident.near_miss.clone(),
+            duration_secs: (end.unwrap_or(now) - incident.declared_at)
+                .num_seconds()
+                .max(0),
+        },
+        markers: Markers {
+            incident_start: incident.declared_at,
+            incident_end: end,
+            outages: crate::domain::metrics::outage_stretches(&owned)
+                .into_iter()
+                .map(|(start, end)| Outage {
+                    start,
+                    end,
+                    secs: end.map(|e| (e - start).num_seconds()),
+                })
+                .collect(),
+        },
+        deadlines: Deadlines {
+            from: deadline_from,
+            rca_due: deadline_from
+                .zip(pb.clocks.rca_business_days)
+                .map(|(t, n)| add_business_days(t.date_naive(), n)),
+            pmr_due: deadline_from
+                .zip(pb.clocks.pmr_business_days)
+                .map(|(t, n)| add_business_days(t.date_naive(), n)),
+        },
+        metrics,
+        roles: sections::roles(incident, pb),
+        multi_day,
+        timeline,
+        impact: sections::impact(&events, pb),
+        mitigations: sections::mitigations(incident),
+        mitigation_notes: sections::tagged_notes(&events, sections::MITIGATION_TAGS),
+        decisions: sections::decisions(incident, &events),
+        hypotheses: sections::hypotheses(&events),
+        root_cause: String::new(),
+        follow_ups: sections::follow_ups(incident, &events),
+        review_questions: review_questions(),
+        links: sections::links(incident, pb),
+        writing: sections::writing(&events),
+    }
+}
+
+/// Monday to Friday; holidays are not known here.
+pub fn add_business_days(from: NaiveDate, days: u32) -> NaiveDate {
+    let mut d = from;
+    let mut left = days;
+    while left > 0 {
+        d += Duration::days(1);
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            left -= 1;
+        }
+    }
+    d
+}
+
+/// The review questions, verbatim. 002 ("Reviewing an incident", "Some key
+/// questions") and 004 ("Questionnaire to be answered during the PMR").
+pub fn review_questions() -> Vec<ReviewQuestion> {
+    const Q: &[(&str, u8, &str)] = &[
+        ("002", 0, "What happened?"),
+        (
+            "002",
+            1,
+            "What made us declare an incident? What triggered this?",
+        ),
+        ("002", 1, "How did we respond?"),
+        ("002", 1, "What were the key decision points?"),
+        ("002", 1, "How did we make those decisions?"),
+        (
+            "002",
+            0,
+            "Have we taken all the restorative actions that we need to take?",
+        ),
+        (
+            "002",
+            0,
+            "Do we have a plan for communicating with the client/s?",
+        ),
+        ("002", 0, "How can we do better at responding to incidents?"),
+        ("002", 1, "How could our processes be improved?"),
+        ("002", 1, "How could our documentation be improved?"),
+        (
+            "002",
+            0,
+            "How could we prevent this kind of incident from happening again?",
+        ),
+        (
+            "004",
+            0,
+            "How can we protect ourselves better from such an incident?",
+        ),
+        (
+            "004",
+            0,
+            "How can we ensure that the issue does not reoccur?",
+        ),
+        (
+            "004",
+            0,
+            "How can we recover quicker from such an incident?",
+        ),
+        ("004", 0, "How can we identify the issue quicker?"),
+    ];
+    Q.iter()
+        .map(|(source, level, question)| ReviewQuestion {
+            source: source.to_string(),
+            question: question.to_string(),
+            level: *level,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_days_skip_weekends() {
+        let fri = NaiveDate::from_ymd_opt(2026, 3, 13).unwrap();
+        assert_eq!(
+            add_business_days(fri, 1),
+            NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
+        );
+        assert_eq!(
+            add_business_days(fri, 5),
+            NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()
+        );
+        let sat = NaiveDate::from_ymd_opt(2026, 3, 14).unwrap();
+        assert_eq!(
+            add_business_days(sat, 1),
+            NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! Overlays for the seeds' processes: the handoff form with the 004 briefing,
+//! the close flow (000's question, objections, 001's watch, blocking
+//! checklists), and the playbook's checklists with their progress.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::Ctx;
+use super::overlays::{field, frame};
+use super::text::{fit, safe};
+use crate::app::model::{HANDOFF_FIELDS, HandoffForm};
+use crate::domain::checklist::StepStatus;
+use crate::domain::time::human_duration;
+
+pub fn handoff(area: Rect, buf: &mut Buffer, cx: &Ctx, h: &HandoffForm) {
+    let role = cx
+        .model
+        .current
+        .as_ref()
+        .and_then(|c| c.playbook.role(&h.role))
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| h.role.clone());
+    let title = format!(
+        "Hand off {role} (004 briefing) · Tab moves · Enter on the last field announces · Esc"
+    );
+    let inner = frame(area, buf, cx, &title, 90, HANDOFF_FIELDS.len() as u16 + 5);
+    let rows = Layout::vertical(vec![Constraint::Length(1); HANDOFF_FIELDS.len() + 2]).split(inner);
+    for (i, label) in HANDOFF_FIELDS.iter().enumerate() {
+        let [l, v] =
+            Layout::horizontal([Constraint::Length(22), Constraint::Fill(1)]).areas(rows[i]);
+        let style = if h.field == i {
+            cx.theme.title()
+        } else {
+            cx.theme.dim()
+        };
+        Paragraph::new(Span::styled(format!("{label:<21}"), style)).render(l, buf);
+        field(v, buf, cx, &h.inputs[i], h.field == i);
+    }
+    let note = "The role passes when the incoming person says \"I have command\" (Y in their cockpit, or `cockpit role accept`).";
+    Paragraph::new(Span::styled(
+        fit(note, inner.width as usize),
+        cx.theme.dim(),
+    ))
+    .render(rows[HANDOFF_FIELDS.len() + 1], buf);
+}
+
+pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
+    let inner = frame(
+        area,
+        buf,
+        cx,
+        "Close the incident · r ask · o object · w withdraw · c close · Esc",
+        84,
+        16,
+    );
+    let Some(c) = &cx.model.current else { return };
+    let t = cx.theme;
+    let r = c.incident.close_readiness(&c.playbook, cx.now);
+    let mut lines = vec![
+        Line::from(Span::styled(format!("\"{}\"", r.question), t.title())),
+        Line::raw(""),
+    ];
+    match &r.requested {
+        Some(req) => lines.push(Line::raw(format!(
+            "asked by {} {} ago",
+            safe(&req.value),
+            human_duration(cx.now - req.at)
+        ))),
+        None => lines.push(Line::from(Span::styled(
+            "not asked yet: r asks the room (and the chat, when configured)",
+            t.dim(),
+        ))),
+    }
+    let standing: Vec<_> = r.objections.iter().filter(|o| !o.withdrawn).collect();
+    if standing.is_empty() {
+        if r.requested.is_some() {
+            lines.push(Line::from(Span::styled("no objection stands", t.ok())));
+        }
+    } else {
+        for o in standing {
+            lines.push(Line::from(vec![
+                Span::styled("objection ", t.danger()),
+                Span::raw(format!("by {}: {}", safe(&o.by), safe(&o.reason))),
+            ]));
+        }
+    }
+    if let Some(w) = r.watch_remaining {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "watching the service {} more (001: 15 minutes after resolution)",
+                human_duration(w)
+            ),
+            t.warn(),
+        )));
+    }
+    for (list, open) in &r.open_checklists {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "checklist {} still open: {}",
+                safe(list),
+                safe(&open.join("; "))
+            ),
+            t.warn(),
+        )));
+    }
+    lines.push(Line::raw(""));
+    match &r.refusal {
+        Some(why) => lines.push(Line::from(vec![
+            Span::styled("not yet: ", t.danger()),
+            Span::raw(safe(why)),
+        ])),
+        None => lines.push(Line::from(Span::styled(
+            "ready: c closes the incident",
+            t.ok(),
+        ))),
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
+}
+
+pub fn checklists(area: Rect, buf: &mut Buffer, cx: &Ctx, checklist: usize, step: usize) {
+    let inner = frame(
+        area,
+        buf,
+        cx,
+        "Checklists · ←/→ list · j/k step · Enter ticks · n ticks with a note · u unticks · Esc",
+        100,
+        area.height.saturating_sub(4),
+    );
+    let Some(c) = &cx.model.current else { return };
+    let t = cx.theme;
+    let lists = c.incident.checklists(&c.playbook);
+    if lists.is_empty() {
+        Paragraph::new(Span::styled("this playbook has no checklists", t.dim())).render(inner, buf);
+        return;
+    }
+    let ci = checklist.min(lists.len() - 1);
+    let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let mut spans = Vec::new();
+    for (i, l) in lists.iter().enumerate() {
+        let label = format!(" {} {}/{} ", l.title, l.done, l.total);
+        let style = if i == ci {
+            t.selected()
+        } else if l.relevant && !l.is_complete() {
+            t.warn()
+        } else {
+            t.dim()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    Paragraph::new(Line::from(spans)).render(tabs, buf);
+    let list = &lists[ci];
+    let width = body.width as usize;
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{} · for {} · {}",
+            list.source,
+            list.who,
+            if list.blocks_close {
+                "must be complete to close"
+            } else {
+                "a guide"
+            }
+        ),
+        t.dim(),
+    ))];
+    for (i, s) in list.steps.iter().enumerate() {
+        let (mark, style) = match &s.status {
+            StepStatus::Open => ("[ ]", t.base()),
+            StepStatus::Ticked(_) => ("[x]", t.ok()),
+            StepStatus::Recorded { .. } => ("[x]", t.ok()),
+            StepStatus::NotApplicable { .. } => (" - ", t.dim()),
+        };
+        let mut text = format!("{mark} {:>2}. {}", s.number, s.step.text);
+        if let StepStatus::Recorded { what } = &s.status {
+            text.push_str(&format!("  ({what})"));
+        }
+        let line = Line::from(Span::styled(fit(&text, width), style));
+        lines.push(if i == step {
+            line.style(t.selected())
+        } else {
+            line
+        });
+        if i == step {
+            for extra in [s.hint.as_deref(), s.how.as_deref().map(|h| h.trim())]
+                .into_iter()
+                .flatten()
+            {
+                lines.push(Line::from(Span::styled(
+                    fit(&format!("       {extra}"), width),
+                    t.dim(),
+                )));
+            }
+        }
+    }
+    let skip = (step + 2).saturating_sub(body.height as usize);
+    Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(body, buf);
+}
