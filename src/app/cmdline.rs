@@ -20,7 +20,8 @@ use crate::journal::TimelineFilter;
     disable_version_flag = true
 )]
 struct VerbLine {
-    #[arg(long, allow_hyphen_values = true)]
+    /// Global, as on the CLI: `:note --at 23:50 ...` backdates.
+    #[arg(long, global = true, allow_hyphen_values = true)]
     at: Option<String>,
     #[command(subcommand)]
     verb: Verb,

@@ -527,6 +527,18 @@ fn on_reply(m: &mut Model, r: Reply) -> Vec<Effect> {
             };
             Vec::new()
         }
+        Reply::TimelineTotal {
+            incident,
+            filter,
+            total,
+        } => {
+            // Only for the timeline it was counted for; entries that arrived
+            // meanwhile are already in `total` (rare: at most a poll's worth).
+            if m.timeline.incident == Some(incident) && m.timeline.filter == filter {
+                m.timeline.total = total.max(m.timeline.rows.len());
+            }
+            Vec::new()
+        }
         Reply::TimelineOlder {
             incident,
             mut rows,

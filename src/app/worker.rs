@@ -83,6 +83,12 @@ pub enum Reply {
         total: usize,
         more_before: bool,
     },
+    /// How many entries the filter keeps, counted after the first page was sent.
+    TimelineTotal {
+        incident: IncidentId,
+        filter: TimelineFilter,
+        total: usize,
+    },
     TimelineOlder {
         incident: IncidentId,
         rows: Vec<TimelineRow>,
@@ -295,22 +301,41 @@ impl State {
     }
 
     fn reset_timeline(&mut self, id: IncidentId) {
-        let j = &self.cockpit.journal;
-        let page = j
-            .timeline_page(id, &self.filter, None, PAGE)
-            .and_then(|p| Ok((p, j.timeline_count(id, &self.filter)?)));
-        let Some((events, total)) = self.report(page) else {
+        // The newest sequence number first: anything written while the page is
+        // read then comes with the next poll (duplicates are dropped by seq),
+        // instead of falling between the page and `last_seq`.
+        let Some(last_seq) = self.report(self.cockpit.journal.last_seq()) else {
             return;
         };
-        self.last_seq = self.cockpit.journal.last_seq().unwrap_or(0);
+        let page = self
+            .cockpit
+            .journal
+            .timeline_page(id, &self.filter, None, PAGE);
+        let Some(events) = self.report(page) else {
+            return;
+        };
+        self.last_seq = last_seq;
+        let more_before = events.len() == PAGE;
         let rows = self.rows(id, &events);
+        // The page goes out before the count: counting a 1,000,000-event
+        // timeline takes ~90 ms, and the first frame should not wait for it.
         (self.send)(Reply::TimelineReset {
             incident: id,
             filter: self.filter.clone(),
+            total: rows.len(),
             rows,
-            total,
-            more_before: events.len() < total,
+            more_before,
         });
+        if more_before {
+            let count = self.cockpit.journal.timeline_count(id, &self.filter);
+            if let Some(total) = self.report(count) {
+                (self.send)(Reply::TimelineTotal {
+                    incident: id,
+                    filter: self.filter.clone(),
+                    total,
+                });
+            }
+        }
     }
 
     /// Another process (or we) wrote: send what changed.
@@ -344,19 +369,28 @@ impl State {
 
     fn send_incidents(&mut self) {
         let books = self.cockpit.journal.playbooks().clone();
-        let all = self.cockpit.journal.incidents();
-        let Some(all) = self.report(all) else { return };
-        let list = all
-            .iter()
-            .map(|i| IncidentSummary {
+        let Some(ids) = self.report(self.cockpit.journal.incident_ids()) else {
+            return;
+        };
+        let mut list = Vec::with_capacity(ids.len());
+        for id in ids {
+            // Borrowed, not cloned: a long incident's fold is megabytes.
+            let i = match self.cockpit.journal.incident(id) {
+                Ok(i) => i,
+                Err(e) => {
+                    (self.send)(Reply::Failed(e.to_string()));
+                    return;
+                }
+            };
+            list.push(IncidentSummary {
                 id: i.id,
                 title: i.title.clone(),
                 severity: i.severity.clone(),
                 state: i.state.clone(),
                 open: books.get(&i.playbook).is_none_or(|pb| i.is_open(&pb)),
                 declared_at: i.declared_at,
-            })
-            .collect();
+            });
+        }
         (self.send)(Reply::Incidents(list));
     }
 

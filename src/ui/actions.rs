@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::Ctx;
-use super::text::{fit, safe};
+use super::text::{columns, fit, safe};
 use crate::app::keymap::{Command, Mode};
 use crate::app::model::Pane;
 use crate::domain::incident::ActionStatus;
@@ -97,8 +97,8 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             let head = format!("#{:<3}", a.number);
             let status = format!("{:<16}", a.status.name());
             let what = safe(&a.proposal.what);
-            let by = format!(" ({})", safe(&a.proposed_by));
-            let room = width.saturating_sub(head.len() + status.len() + by.chars().count());
+            let by = format!(" ({})", fit(&safe(&a.proposed_by), 16));
+            let room = width.saturating_sub(head.len() + status.len() + columns(&by));
             let line = Line::from(vec![
                 Span::raw(head),
                 Span::styled(status, status_style),

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::Ctx;
-use super::text::fit;
+use super::text::{fit, safe};
 use crate::app::keymap::{Command, Mode};
 use crate::app::model::Level;
 
@@ -32,6 +32,8 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         .border_style(t.border(insert));
     let mut editor = m.editor.clone();
     editor.set_block(block);
+    // ratatui-textarea's own placeholder style is dark grey, even under NO_COLOR.
+    editor.set_placeholder_style(t.dim());
     if !insert {
         editor.set_cursor_style(ratatui::style::Style::default());
     }
@@ -48,8 +50,9 @@ pub fn render_status(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 Level::Warn => t.warn(),
                 Level::Error => t.danger(),
             };
+            // Errors can quote text from the journal or another process.
             Line::from(Span::styled(
-                fit(&super::text::safe(&s.text), area.width as usize),
+                fit(&safe(&s.text), area.width as usize),
                 style,
             ))
         }
@@ -70,17 +73,19 @@ pub fn render_status(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 (Command::SwitchIncident, "incidents"),
                 (Command::Quit, "quit"),
             ];
+            // Keys of an unfinished sequence ("g …") first: at 80 columns the
+            // hints fill the line and anything after them is cut off.
             let mut spans = Vec::new();
+            if !m.pressed.is_empty() {
+                spans.push(Span::styled(
+                    format!(" {} … ", crate::app::keymap::sequence_to_string(&m.pressed)),
+                    t.warn(),
+                ));
+            }
             for (c, label) in hints {
                 spans.push(Span::styled(format!(" {} ", k(c)), t.selected()));
                 spans.push(Span::styled(format!(" {label} "), t.dim()));
             }
-            let pending = if m.pressed.is_empty() {
-                String::new()
-            } else {
-                format!("  {}…", crate::app::keymap::sequence_to_string(&m.pressed))
-            };
-            spans.push(Span::raw(pending));
             Line::from(spans)
         }
     };

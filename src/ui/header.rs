@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::Ctx;
-use super::text::{fit, safe};
+use super::text::{columns, pad, safe};
 use crate::domain::time::human_duration;
 
 pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
@@ -79,12 +79,9 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         };
         let clock = if m.utc { "UTC" } else { "local" };
         let right = format!("{} · times {clock}{others}", inc.id.short());
-        let title_w = (area.width as usize).saturating_sub(right.len() + 3);
+        let title_w = (area.width as usize).saturating_sub(columns(&right) + 3);
         lines.push(Line::from(vec![
-            Span::styled(
-                format!(" {:<title_w$}", fit(&safe(&inc.title), title_w)),
-                t.title(),
-            ),
+            Span::styled(format!(" {}", pad(&safe(&inc.title), title_w)), t.title()),
             Span::styled(format!(" {right}"), t.dim()),
         ]));
     }

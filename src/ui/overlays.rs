@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use ratatui_textarea::TextArea;
 
 use super::Ctx;
@@ -80,19 +80,26 @@ fn help(area: Rect, buf: &mut Buffer, cx: &Ctx, scroll: u16) {
     }
     lines.push(Line::from(Span::styled("Command line (:)", t.title())));
     for l in [
-        "  the CLI's verbs: note, role assign ic ann, state identified, severity SEV1,",
-        "  action propose ..., action approve 3, checkin --status ..., link bridge URL,",
-        "  close request|object|withdraw|confirm; --at 23:50 backdates; Tab completes.",
+        "  the CLI's verbs, e.g.  note TEXT   role assign ic ann",
+        "  state identified   severity SEV1   action propose WHAT",
+        "  action approve 3   checkin --status TEXT   link bridge URL",
+        "  close request|object|withdraw|confirm",
+        "  --at 23:50 backdates; Tab completes verbs, roles and people.",
         "  Screen words: quit, help, incident ID, filter TEXT|tag:NAME, clear.",
     ] {
         lines.push(Line::from(l));
     }
-    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+    // Wrapped, for terminals narrower than the overlay.
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(inner, buf);
 }
 
 fn switcher(area: Rect, buf: &mut Buffer, cx: &Ctx, selected: usize) {
     let m = cx.model;
-    let h = (m.incidents.len() as u16 + 3).clamp(5, area.height);
+    // Not `clamp(5, area.height)`: that panics when the terminal is under 5 rows.
+    let h = (m.incidents.len() as u16 + 3).max(5).min(area.height);
     let inner = frame(
         area,
         buf,
@@ -307,7 +314,8 @@ fn command_line(area: Rect, buf: &mut Buffer, cx: &Ctx, c: &CommandLine) {
     field(input, buf, cx, &c.input, true);
     if !c.completions.is_empty() {
         Paragraph::new(Span::styled(
-            fit(&c.completions.join("  "), comps.width as usize),
+            // People's names come from the journal.
+            fit(&safe(&c.completions.join("  ")), comps.width as usize),
             cx.theme.dim(),
         ))
         .render(comps, buf);

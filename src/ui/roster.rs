@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::Ctx;
-use super::text::{fit, safe};
+use super::text::{columns, fit, pad, safe};
 use crate::app::model::Pane;
 
 pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
@@ -23,15 +23,16 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let name_w = pb
         .roles
         .iter()
-        .map(|r| r.name.chars().count())
+        .map(|r| columns(&r.name))
         .max()
         .unwrap_or(10)
         .min(inner.width as usize / 2);
-    let mut lines = Vec::new();
+    // (role index, line, whether it may be left out when the pane is short)
+    let mut rows: Vec<(usize, Line, bool)> = Vec::new();
     let duties = inc.duties(pb);
     for (i, role) in pb.roles.iter().enumerate() {
         let selected = focused && i == cx.model.roster_selected;
-        let name = format!("{:<name_w$} ", fit(&role.name, name_w));
+        let name = format!("{} ", pad(&role.name, name_w));
         let holders: Vec<_> = inc.holders(&role.key).collect();
         let name_style = if selected { t.selected() } else { t.base() };
         if holders.is_empty() {
@@ -40,11 +41,14 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 .iter()
                 .find(|d| d.role == role.key && d.through.is_some() && d.person.is_some());
             let (text, style) = if let Some(d) = carried {
+                let carrier = format!(" (as {})", d.through.as_deref().unwrap_or(""));
+                let room = (inner.width as usize)
+                    .saturating_sub(name_w + 1 + columns(&carrier))
+                    .max(4);
                 (
                     format!(
-                        "{} (as {})",
-                        safe(d.person.as_deref().unwrap_or("")),
-                        d.through.as_deref().unwrap_or("")
+                        "{}{carrier}",
+                        fit(&safe(d.person.as_deref().unwrap_or("")), room)
                     ),
                     t.dim(),
                 )
@@ -53,15 +57,34 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             } else {
                 ("—".to_string(), t.dim())
             };
-            lines.push(Line::from(vec![
-                Span::styled(name, name_style),
-                Span::styled(text, style),
-            ]));
+            rows.push((
+                i,
+                Line::from(vec![
+                    Span::styled(name, name_style),
+                    Span::styled(text, style),
+                ]),
+                !role.required && !selected,
+            ));
             continue;
         }
         for (n, h) in holders.iter().enumerate() {
             let since = h.engaged_at.unwrap_or(h.assigned_at);
             let held = cx.now - since;
+            let when = if cx.model.utc {
+                since.format("%H:%M").to_string()
+            } else {
+                since
+                    .with_timezone(&chrono::Local)
+                    .format("%H:%M")
+                    .to_string()
+            };
+            let when = format!("  {when} ({})", short_duration(held));
+            // Assigned but not yet acknowledged: the IC should chase it.
+            let unengaged = if h.engaged_at.is_none() { " ?" } else { "" };
+            // A long name is cut so the time held stays in view.
+            let room = (inner.width as usize)
+                .saturating_sub(name_w + 1 + columns(&when) + unengaged.len())
+                .max(4);
             let mut spans = vec![
                 Span::styled(
                     if n == 0 {
@@ -71,55 +94,60 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                     },
                     name_style,
                 ),
-                Span::raw(safe(&h.person)),
+                Span::raw(fit(&safe(&h.person), room)),
+                Span::styled(when, t.dim()),
             ];
-            let when = if cx.model.utc {
-                since.format("%H:%M").to_string()
-            } else {
-                since
-                    .with_timezone(&chrono::Local)
-                    .format("%H:%M")
-                    .to_string()
-            };
-            spans.push(Span::styled(
-                format!("  {when} ({})", short_duration(held)),
-                t.dim(),
-            ));
-            if h.engaged_at.is_none() {
-                // Assigned but not yet acknowledged: the IC should chase it.
-                spans.push(Span::styled(" ?", t.warn()));
+            if !unengaged.is_empty() {
+                spans.push(Span::styled(unengaged, t.warn()));
             }
-            lines.push(Line::from(spans));
+            rows.push((i, Line::from(spans), false));
         }
         // 000 / 004: command passes only when the incoming person says so.
         if let Some(h) = inc.pending_handoff(&role.key) {
-            lines.push(Line::from(Span::styled(
-                format!(
-                    "{:w$}→ {} (waits for \"I have command\": Y)",
-                    "",
-                    safe(&h.to),
-                    w = name_w + 1
-                ),
-                t.warn(),
-            )));
+            rows.push((
+                i,
+                Line::from(Span::styled(
+                    format!(
+                        "{:w$}→ {} (waits for \"I have command\": Y)",
+                        "",
+                        safe(&h.to),
+                        w = name_w + 1
+                    ),
+                    t.warn(),
+                )),
+                false,
+            ));
         }
     }
+    // Too short for every role (80x24): optional empty roles give way first,
+    // so an empty IC or scribe never scrolls out of sight.
+    let height = inner.height as usize;
+    while rows.len() > height {
+        match rows.iter().rposition(|(_, _, optional)| *optional) {
+            Some(i) => {
+                rows.remove(i);
+            }
+            None => break,
+        }
+    }
+    let first_selected = rows
+        .iter()
+        .position(|(i, _, _)| *i >= cx.model.roster_selected)
+        .unwrap_or(0);
+    let skip = first_selected.saturating_sub(height.saturating_sub(1));
+    let mut lines: Vec<Line> = rows.into_iter().skip(skip).map(|(_, l, _)| l).collect();
     if inc
         .roster
         .iter()
         .any(|h| h.is_current() && h.engaged_at.is_none())
-        && (lines.len() as u16) < inner.height
+        && lines.len() < height
     {
         lines.push(Line::from(Span::styled(
             "? assigned, not engaged yet",
             t.dim(),
         )));
     }
-    let skip = cx
-        .model
-        .roster_selected
-        .saturating_sub(inner.height.saturating_sub(1) as usize);
-    Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(inner, buf);
+    Paragraph::new(lines).render(inner, buf);
 }
 
 /// "45m", "2h10m": roster times need minutes, not seconds.

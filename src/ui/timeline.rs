@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
 use super::Ctx;
-use super::text::{fit, safe};
+use super::text::{fit, pad, safe};
 use crate::app::model::Pane;
 use crate::journal::TimelineFilter;
 
@@ -23,10 +23,24 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         TimelineFilter::Tag(x) => format!(" · tag:{}", safe(x)),
         TimelineFilter::Text(x) => format!(" · \"{}\"", safe(x)),
     };
+    // Until the journal has counted (a long timeline's first page comes first).
+    let counting = if tl.more_before && tl.total <= tl.rows.len() {
+        "+"
+    } else {
+        ""
+    };
     let position = match tl.selected {
-        None => format!("{} entries · following", tl.total),
+        None => format!(
+            "{}{counting} {} · following",
+            tl.total,
+            if tl.total == 1 && counting.is_empty() {
+                "entry"
+            } else {
+                "entries"
+            }
+        ),
         Some(i) => format!(
-            "{} of {}",
+            "{} of {}{counting}",
             tl.total.saturating_sub(tl.rows.len()) + i + 1,
             tl.total
         ),
@@ -76,9 +90,10 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         };
         let high = highlights.is_some_and(|h| h.contains(&row.id));
         let mark = if high { "★" } else { " " };
-        let author = fit(&safe(&row.author), 10);
-        let label = format!("{:<12}", format!("[{}]", fit(&safe(&row.label), 10)));
-        let used = when.len() + 2 + 11 + label.chars().count() + 1;
+        // Padded by columns, not chars: a CJK author must not shift the columns.
+        let author = pad(&safe(&row.author), 10);
+        let label = pad(&format!("[{}]", fit(&safe(&row.label), 10)), 12);
+        let used = when.len() + 2 + 11 + 12 + 1;
         let mut text = safe(&row.text);
         if row.private {
             text = format!("🔒 {text}");
@@ -93,7 +108,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             Span::styled(when, t.dim()),
             Span::styled(mark, t.highlight()),
             Span::raw(" "),
-            Span::styled(format!("{author:<10} "), t.dim()),
+            Span::styled(format!("{author} "), t.dim()),
             Span::styled(label, label_style),
             Span::raw(" "),
             Span::styled(fit(&text, width.saturating_sub(used)), text_style),
