@@ -15,5 +15,5 @@ tmux capture-pane -e -p -t cockpit-shot > "$work/pane.ansi"
 python3 docs/ansi_to_html.py < "$work/pane.ansi" > "$work/pane.html"
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
   --disable-sync --no-first-run --user-data-dir="$work/chrome" --hide-scrollbars \
-  --window-size=1330,830 --screenshot="$PWD/docs/cockpit.png" "file://$work/pane.html" 2>/dev/null
+  --window-size=1390,830 --screenshot="$PWD/docs/cockpit.png" "file://$work/pane.html" 2>/dev/null
 echo "wrote docs/cockpit.png"
