@@ -350,6 +350,7 @@ impl Incident {
                 | Reopened { .. }
                 | ClockAcknowledged { .. }
                 | ClockSnoozed { .. }
+                | SyncDropped { .. }
         );
         if closed && !allowed_when_closed {
             return Err(RuleError::IncidentClosed);
@@ -465,6 +466,7 @@ impl Incident {
             ClockAcknowledged { clock } | ClockSnoozed { clock, .. } => {
                 non_empty(clock, "the clock name")
             }
+            SyncDropped { endpoint, .. } => non_empty(endpoint, "the endpoint"),
         }
     }
 
@@ -805,6 +807,8 @@ impl Incident {
             ClockSnoozed { clock, until } => {
                 self.clocks.entry(clock.clone()).or_default().snoozed_until = Some(*until)
             }
+            // Sync bookkeeping: on the timeline, not part of the incident's state.
+            SyncDropped { .. } => {}
             Unrecognized { .. } => {}
         }
     }
