@@ -422,7 +422,9 @@ mod tests {
                 playbook: "p".into(),
             },
             EventKind::TitleChanged { title: "t".into() },
-            EventKind::SummaryChanged { summary: "s".into() },
+            EventKind::SummaryChanged {
+                summary: "s".into(),
+            },
             EventKind::SeverityChanged {
                 severity: "s".into(),
                 reason: String::new(),

@@ -12,4 +12,4 @@ mod store;
 
 pub use error::JournalError;
 pub use schema::{APPLICATION_ID, latest_version};
-pub use store::{Journal, TimelineQuery};
+pub use store::{Journal, OutboxItem, OutboxRouter, TimelineQuery};
