@@ -8,3 +8,4 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod journal;
+pub mod sync;

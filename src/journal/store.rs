@@ -255,7 +255,12 @@ impl Journal {
                 let mut insert = tx
                     .prepare_cached("INSERT INTO outbox (endpoint, event_id, event_seq, incident, kind, part, what, payload, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
                     .map_err(|e| sql(&path, e))?;
-                for (part, item) in items.iter().enumerate() {
+                for (i, item) in items.iter().enumerate() {
+                    // Numbered per endpoint: "the event's second request to X".
+                    let part = items[..i]
+                        .iter()
+                        .filter(|o| o.endpoint == item.endpoint)
+                        .count();
                     insert
                         .execute(params![
                             item.endpoint,
