@@ -10,14 +10,19 @@
 //! - `worker`: the tokio task (ticker + force/stop) that delivers rows and
 //!   reads chat back; `SyncHandle` is what the screen holds.
 
+pub mod adapters;
 pub mod backoff;
 pub mod delivery;
 pub mod health;
+pub mod http;
 pub mod outbox;
 pub mod plan;
+pub mod worker;
 
 pub use backoff::{Backoff, Outcome};
 pub use delivery::{Delivery, PageAction};
 pub use health::{SyncHealth, SyncLevel};
 pub use outbox::{Outbox, OutboxError, OutboxRow, RowFilter, RowState, drop_row};
+pub use http::Target;
 pub use plan::Router;
+pub use worker::{ChatReader, Deliverer, PassReport, SyncHandle, SyncSettings};

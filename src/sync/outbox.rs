@@ -427,6 +427,20 @@ impl Outbox {
         self.row(id)
     }
 
+    /// The incident `endpoint` last had a row for: where chat read from it belongs.
+    pub fn last_incident(&self, endpoint: &str) -> Result<Option<IncidentId>, OutboxError> {
+        let s: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT incident FROM outbox WHERE endpoint = ?1 ORDER BY id DESC LIMIT 1",
+                params![endpoint],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        Ok(s.and_then(|s| IncidentId::parse(&s)))
+    }
+
     /// Every parked row's id, oldest first.
     pub fn parked_ids(&self) -> Result<Vec<i64>, OutboxError> {
         let mut s = self
