@@ -3,8 +3,9 @@
 mod args;
 mod output;
 mod run;
+mod sync_cmd;
 mod when;
 
-pub use args::{ActionCmd, Cli, CloseCmd, Command, Global, PlaybookCmd, RoleCmd, Verb};
-pub use run::{Failure, open_cockpit, run};
+pub use args::{ActionCmd, Cli, CloseCmd, Command, Global, PlaybookCmd, RoleCmd, SyncCmd, Verb};
+pub use run::{Failure, open_cockpit, open_cockpit_with_config, run};
 pub use when::parse_when;

@@ -10,6 +10,7 @@ use crate::domain::Playbook;
 use crate::domain::RuleError;
 use crate::domain::time::{Clock, SystemClock};
 use crate::journal::{Journal, TimelineQuery};
+use crate::sync::Router;
 
 /// A command that failed: one line for stderr and the exit code.
 #[derive(Debug)]
@@ -19,7 +20,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Self {
+    pub(super) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: 2,
             message: message.into(),
@@ -65,6 +66,12 @@ impl From<crate::journal::JournalError> for Failure {
 
 /// Load configuration and playbooks and open the journal, as every command does.
 pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
+    open_cockpit_with_config(global).map(|(c, _)| c)
+}
+
+/// `open_cockpit`, and the configuration it read (endpoints for sync). The
+/// journal writes outbox rows for the configured endpoints from here on.
+pub fn open_cockpit_with_config(global: &Global) -> Result<(Cockpit, Config), Failure> {
     let paths = Paths::discover();
     let config_path = global
         .config
@@ -76,7 +83,8 @@ pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
     };
     let playbooks = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
     let journal_path = journal_path(global, &config, paths.as_ref())?;
-    let journal = Journal::open(&journal_path, Arc::new(playbooks))?;
+    let mut journal = Journal::open(&journal_path, Arc::new(playbooks))?;
+    journal.set_outbox(Router::new(&config.endpoints).map(|r| Arc::new(r) as _));
     let author = global
         .author
         .clone()
@@ -89,7 +97,7 @@ pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
         .or(config.playbook.clone())
         .unwrap_or_else(|| "default".into());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok(Cockpit::new(journal, author, playbook, clock)?)
+    Ok((Cockpit::new(journal, author, playbook, clock)?, config))
 }
 
 fn journal_path(
@@ -128,7 +136,28 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     if let Command::Playbook(cmd) = command {
         return playbook_command(&global, cmd);
     }
-    let mut cockpit = open_cockpit(&global)?;
+    let (mut cockpit, config) = open_cockpit_with_config(&global)?;
+    match command {
+        Command::Sync(cmd) => return super::sync_cmd::sync(&global, &mut cockpit, &config, cmd),
+        Command::Alerts { endpoint } => {
+            return super::sync_cmd::alerts(&global, &config, endpoint.as_deref());
+        }
+        Command::Silences {
+            expire,
+            expire_all_ours,
+            endpoint,
+        } => {
+            return super::sync_cmd::silences(
+                &global,
+                &mut cockpit,
+                &config,
+                endpoint.as_deref(),
+                expire.as_deref(),
+                expire_all_ours,
+            );
+        }
+        _ => {}
+    }
     let at = match &global.at {
         Some(s) => Some(parse_when(s, cockpit.now()).map_err(Failure::usage)?),
         None => None,
@@ -191,7 +220,12 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
             let incident = cockpit.journal.incident(id)?.clone();
             Ok(output::recorded(&event, &incident, global.json))
         }
-        Command::Playbook(_) => unreachable!("handled above"),
+        Command::Playbook(_)
+        | Command::Sync(_)
+        | Command::Alerts { .. }
+        | Command::Silences { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 

@@ -22,7 +22,7 @@ pub mod worker;
 pub use backoff::{Backoff, Outcome};
 pub use delivery::{Delivery, PageAction};
 pub use health::{SyncHealth, SyncLevel};
-pub use outbox::{Outbox, OutboxError, OutboxRow, RowFilter, RowState, drop_row};
 pub use http::Target;
+pub use outbox::{Outbox, OutboxError, OutboxRow, RowFilter, RowState, drop_row};
 pub use plan::Router;
 pub use worker::{ChatReader, Deliverer, PassReport, SyncHandle, SyncSettings};

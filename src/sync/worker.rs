@@ -240,7 +240,8 @@ impl Deliverer {
     pub async fn pending(&self) -> Result<(usize, Vec<(String, usize)>), OutboxError> {
         let names: Vec<String> = self.targets.iter().map(|t| t.name().to_string()).collect();
         let all = self.db(|ob| ob.pending_by_endpoint()).await?;
-        let (mine, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|(e, _)| names.contains(e));
+        let (mine, others): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|(e, _)| names.contains(e));
         Ok((mine.iter().map(|(_, n)| n).sum(), others))
     }
 
@@ -298,7 +299,9 @@ impl ChatReader {
         for t in self.rooms.clone() {
             match self.read_room(&t, deliverer).await {
                 Ok(n) => added += n,
-                Err(e) => problems.push(format!("{}: reading the room: {}", t.name(), t.redact(&e))),
+                Err(e) => {
+                    problems.push(format!("{}: reading the room: {}", t.name(), t.redact(&e)))
+                }
             }
         }
         (added, problems)

@@ -117,11 +117,7 @@ pub fn parse_alerts(body: &str) -> Result<Vec<Alert>, String> {
         .map(|a| {
             let mut labels: Vec<(String, String)> = a["labels"]
                 .as_object()
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| (clean_line(k), text(v)))
-                        .collect()
-                })
+                .map(|m| m.iter().map(|(k, v)| (clean_line(k), text(v))).collect())
                 .unwrap_or_default();
             labels.sort();
             Alert {
@@ -232,5 +228,7 @@ pub async fn expire(
     target: &Target,
     id: &str,
 ) -> Result<(), AlertmanagerError> {
-    call(client, target, expire_request(target, id)).await.map(|_| ())
+    call(client, target, expire_request(target, id))
+        .await
+        .map(|_| ())
 }

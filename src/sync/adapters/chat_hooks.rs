@@ -44,7 +44,10 @@ pub fn webhook_request(target: &Target, row: &OutboxRow, d: &Delivery) -> Option
     req = req
         .header(header, sig)
         // Lets the receiver drop a redelivery (at-least-once).
-        .header("x-cockpit-delivery", format!("{}.{}", row.event_id, row.part));
+        .header(
+            "x-cockpit-delivery",
+            format!("{}.{}", row.event_id, row.part),
+        );
     Some(req)
 }
 

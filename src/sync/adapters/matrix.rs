@@ -90,7 +90,11 @@ pub fn judge(a: &HttpAnswer) -> Outcome {
         },
         // Resending is harmless: the txn id makes it the same message.
         None => Outcome::Retry {
-            error: format!("Matrix answered {} without an event_id: {}", a.status, a.body.trim()),
+            error: format!(
+                "Matrix answered {} without an event_id: {}",
+                a.status,
+                a.body.trim()
+            ),
             retry_after: None,
         },
     }

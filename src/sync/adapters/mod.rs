@@ -22,11 +22,7 @@ pub fn request(target: &Target, row: &OutboxRow) -> Result<HttpRequest, Outcome>
         error: format!("row {} has an unreadable payload: {e}", row.id),
     })?;
     let unsupported = || Outcome::Park {
-        error: format!(
-            "a {} endpoint cannot {}",
-            target.kind(),
-            delivery.what()
-        ),
+        error: format!("a {} endpoint cannot {}", target.kind(), delivery.what()),
     };
     match target.kind() {
         EndpointKind::Pagerduty => pagerduty::request(target, &delivery).ok_or_else(unsupported),
@@ -35,8 +31,9 @@ pub fn request(target: &Target, row: &OutboxRow) -> Result<HttpRequest, Outcome>
             slack::webhook_request(target, &delivery).ok_or_else(unsupported)
         }
         EndpointKind::Matrix => matrix::request(target, row, &delivery).ok_or_else(unsupported),
-        EndpointKind::Webhook => chat_hooks::webhook_request(target, row, &delivery)
-            .ok_or_else(unsupported),
+        EndpointKind::Webhook => {
+            chat_hooks::webhook_request(target, row, &delivery).ok_or_else(unsupported)
+        }
         EndpointKind::Mattermost => {
             chat_hooks::mattermost_request(target, &delivery).ok_or_else(unsupported)
         }
@@ -53,9 +50,8 @@ pub fn judge(target: &Target, answer: &HttpAnswer) -> Outcome {
         EndpointKind::Matrix => matrix::judge(answer),
         EndpointKind::Teams => chat_hooks::judge_teams(answer),
         EndpointKind::SlackWebhook | EndpointKind::Mattermost | EndpointKind::Webhook => {
-            judge_status(answer, answer.body.trim()).unwrap_or(Outcome::Delivered {
-                remote_id: None,
-            })
+            judge_status(answer, answer.body.trim())
+                .unwrap_or(Outcome::Delivered { remote_id: None })
         }
         EndpointKind::Alertmanager => judge_status(answer, answer.body.trim())
             .unwrap_or(Outcome::Delivered { remote_id: None }),

@@ -49,7 +49,10 @@ pub fn api_request(target: &Target, d: &Delivery) -> Option<HttpRequest> {
     let token = target.token.as_ref()?.expose();
     let mut req = HttpRequest::json(Method::POST, url, &body);
     req.headers = vec![
-        ("content-type".into(), "application/json; charset=utf-8".into()),
+        (
+            "content-type".into(),
+            "application/json; charset=utf-8".into(),
+        ),
         ("authorization".into(), format!("Bearer {token}")),
     ];
     Some(req)
@@ -62,7 +65,11 @@ pub fn judge_api(a: &HttpAnswer) -> Outcome {
     let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.body) else {
         // Maybe posted, maybe not: a retry could post twice, so ask the IC.
         return Outcome::Park {
-            error: format!("Slack answered {} with something that is not JSON: {}", a.status, a.body.trim()),
+            error: format!(
+                "Slack answered {} with something that is not JSON: {}",
+                a.status,
+                a.body.trim()
+            ),
         };
     };
     match (v["ok"].as_bool(), v["error"].as_str()) {
