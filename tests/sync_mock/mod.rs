@@ -82,6 +82,8 @@ pub type Behaviour = Arc<dyn Fn(&Recorded, &mut World) -> Reply + Send + Sync>;
 pub struct World {
     /// Matrix: txn id -> event id, and the room's messages in order.
     pub txns: HashMap<String, String>,
+    /// Matrix txn ids in the order their message first reached the room.
+    pub txn_order: Vec<String>,
     pub room: Vec<(String, String, String)>, // (event_id, sender, body)
     pub topic: Option<String>,
     /// PagerDuty: dedup_key -> the actions that changed it, in order.
@@ -273,6 +275,7 @@ pub fn matrix(me: &'static str) -> Behaviour {
             w.counter += 1;
             let id = format!("$ev{}", w.counter);
             w.txns.insert(txn.to_string(), id.clone());
+            w.txn_order.push(txn.to_string());
             let body = r.json()["body"].as_str().unwrap_or("").to_string();
             w.room.push((id.clone(), me.to_string(), body));
             return Reply::json(200, json!({"event_id": id}));
