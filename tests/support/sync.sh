@@ -83,9 +83,12 @@ PYEOF
         log "synapse already up on $HS"
     else
         log "starting synapse on $HS"
-        (cd "$dir" && nohup "$PY" -m synapse.app.homeserver -c homeserver.yaml \
-            </dev/null >"$dir/synapse.out" 2>&1 &
-            echo $! >"$dir/pid")
+        (
+            cd "$dir"
+            nohup "$PY" -m synapse.app.homeserver -c homeserver.yaml \
+                </dev/null >"$dir/synapse.out" 2>&1 &
+            echo $! >"$dir/pid"
+        )
         wait_http "$HS/_matrix/client/versions" 90
     fi
     # Users by the shared secret in homeserver.yaml; --exists-ok: rerunnable.
@@ -121,7 +124,11 @@ stop() {
     for s in synapse alertmanager; do
         local f=$STATE/$s/pid
         if [ -f "$f" ]; then
-            kill "$(cat "$f")" 2>/dev/null || true
+            local pid
+            pid=$(cat "$f")
+            kill "$pid" 2>/dev/null || true
+            for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+            kill -9 "$pid" 2>/dev/null || true
             rm -f "$f"
         fi
     done
