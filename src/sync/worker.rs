@@ -484,27 +484,48 @@ async fn run(
             break;
         }
         let mut problems = Vec::new();
-        if let Err(e) = deliverer.pass().await {
-            problems.push(format!("sync: {e}"));
+        // A long pass (thousands of rows) still shows progress each tick.
+        let publish = |extra: &[String]| {
+            let d = &deliverer;
+            let extra = extra.to_vec();
+            let health = &health;
+            async move {
+                if let Ok(mut h) = d.health().await {
+                    h.problems.extend(extra);
+                    health.send_if_modified(|old| {
+                        let changed = *old != h;
+                        *old = h;
+                        changed
+                    });
+                }
+            }
+        };
+        {
+            let pass = deliverer.pass();
+            tokio::pin!(pass);
+            let mut progress = tokio::time::interval(settings.tick);
+            progress.set_missed_tick_behavior(MissedTickBehavior::Skip);
+            progress.tick().await;
+            let result = loop {
+                tokio::select! {
+                    r = &mut pass => break r,
+                    _ = progress.tick() => publish(&read_problems).await,
+                }
+            };
+            if let Err(e) = result {
+                problems.push(format!("sync: {e}"));
+            }
         }
         let read_due = last_read.is_none_or(|t| t.elapsed() >= settings.read_every);
         if !reader.is_empty() && (forced || read_due) {
             last_read = Some(tokio::time::Instant::now());
             read_problems = reader.read(&deliverer).await.1;
         }
-        match deliverer.health().await {
-            Ok(mut h) => {
-                h.problems.extend(problems);
-                h.problems.extend(read_problems.iter().cloned());
-                health.send_if_modified(|old| {
-                    let changed = *old != h;
-                    *old = h;
-                    changed
-                });
-            }
-            Err(e) => {
-                let _ = health.send(problem(format!("sync: {e}")));
-            }
+        problems.extend(read_problems.iter().cloned());
+        if let Err(e) = deliverer.health().await {
+            let _ = health.send(problem(format!("sync: {e}")));
+        } else {
+            publish(&problems).await;
         }
     }
 }
