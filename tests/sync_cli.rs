@@ -160,7 +160,7 @@ fn secrets_in_the_config_file_or_open_files_are_refused_with_where() {
     let status = ok(d, &["sync", "status"]);
     assert!(
         status.contains(&format!(
-            "hook           slack_webhook unusable: {}:1: endpoint `hook`: url: {} is readable by group or others (mode 640)",
+            "hook           slack_webhook unusable: {}:2: endpoint `hook`: url: {} is readable by group or others (mode 640)",
             config.display(),
             key.display()
         )),
