@@ -484,7 +484,7 @@ pub fn drop_row(
             reason: reason.to_string(),
         },
     );
-    let event = journal.append_with(event, |tx| {
+    let dropped = journal.append_with(event, |tx| {
         let n = tx.execute(
             "UPDATE outbox SET state = 'dropped', claimed_by = NULL WHERE id = ?1 AND state = 'parked'",
             params![id],
@@ -495,8 +495,19 @@ pub fn drop_row(
             // Someone retried it meanwhile: drop nothing, record nothing.
             Err(rusqlite::Error::QueryReturnedNoRows)
         }
-    })?;
-    Ok(event)
+    });
+    match dropped {
+        Ok(e) => Ok(e),
+        Err(JournalError::Sqlite {
+            source: rusqlite::Error::QueryReturnedNoRows,
+            ..
+        }) => Err(OutboxError::NotParked {
+            id,
+            state: outbox.row(id)?.state.name(),
+            verb: "dropped",
+        }),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

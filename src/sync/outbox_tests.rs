@@ -257,3 +257,44 @@ fn parked_rows_are_retried_in_place_or_dropped_with_an_event() {
     assert!(matches!(ob.row(999), Err(OutboxError::NoSuchRow(999))));
     assert_eq!(ob.health().unwrap().parked, 0);
 }
+
+/// Routes every event everywhere: to prove the journal itself keeps private
+/// notes in, whatever a router says.
+struct Everything;
+
+impl crate::journal::OutboxRouter for Everything {
+    fn route(
+        &self,
+        _: &Event,
+        _: &crate::domain::Incident,
+        _: &crate::domain::Playbook,
+    ) -> Vec<crate::journal::OutboxItem> {
+        vec![crate::journal::OutboxItem {
+            endpoint: "all".into(),
+            what: "post".into(),
+            payload: "{}".into(),
+        }]
+    }
+}
+
+#[test]
+fn the_journal_never_writes_a_row_for_a_private_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = journal(&dir, false);
+    j.set_outbox(Some(Arc::new(Everything)));
+    let d = declare(&mut j);
+    note(
+        &mut j,
+        d.incident,
+        "the root password is in the vault",
+        true,
+    )
+    .unwrap();
+    note(&mut j, d.incident, "public", false).unwrap();
+    let rows = Outbox::open(&j).unwrap().rows(RowFilter::All, 10).unwrap();
+    assert_eq!(rows.len(), 2, "declared and the public note only");
+    assert!(
+        rows.iter()
+            .all(|r| r.kind != "note" || r.event_seq == d.seq.unwrap() + 2)
+    );
+}
