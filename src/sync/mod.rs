@@ -12,6 +12,7 @@
 
 pub mod adapters;
 pub mod backoff;
+pub mod chat;
 pub mod delivery;
 pub mod health;
 pub mod http;
@@ -20,9 +21,10 @@ pub mod plan;
 pub mod worker;
 
 pub use backoff::{Backoff, Outcome};
+pub use chat::ChatReader;
 pub use delivery::{Delivery, PageAction};
 pub use health::{SyncHealth, SyncLevel};
 pub use http::Target;
 pub use outbox::{Outbox, OutboxError, OutboxRow, RowFilter, RowState, drop_row};
 pub use plan::Router;
-pub use worker::{ChatReader, Deliverer, PassReport, SyncHandle, SyncSettings};
+pub use worker::{Deliverer, PassReport, SyncHandle, SyncSettings};
