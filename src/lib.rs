@@ -12,4 +12,5 @@ pub mod export;
 pub mod journal;
 pub mod logging;
 pub mod notify;
+pub mod sync;
 pub mod ui;

@@ -85,6 +85,61 @@ pub enum Command {
     },
     /// Check a text against seed 000's postmortem writing rules ("-" reads standard input)
     Lint { file: PathBuf },
+    /// Delivery to paging and chat endpoints: status, retry, drop, run
+    #[command(subcommand)]
+    Sync(SyncCmd),
+    /// Firing alerts from Alertmanager (for the incident's services)
+    Alerts {
+        /// Which alertmanager endpoint [default: the only one]
+        #[arg(long, value_name = "NAME")]
+        endpoint: Option<String>,
+    },
+    /// Alertmanager silences; expire one, or every one we made (004)
+    Silences {
+        /// Expire this silence
+        #[arg(long, value_name = "ID", conflicts_with = "expire_all_ours")]
+        expire: Option<String>,
+        /// Expire every active silence made by us (see `created_by`)
+        #[arg(long)]
+        expire_all_ours: bool,
+        /// Which alertmanager endpoint [default: the only one]
+        #[arg(long, value_name = "NAME")]
+        endpoint: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCmd {
+    /// Sync health, endpoints, and the rows that still need something
+    Status {
+        /// Every row, delivered ones too
+        #[arg(long)]
+        all: bool,
+        /// At most N rows
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        last: usize,
+    },
+    /// Put a parked row back in line
+    Retry {
+        /// The row (as `sync status` shows it)
+        #[arg(required_unless_present = "all")]
+        id: Option<i64>,
+        /// Every parked row
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+    },
+    /// Give up on a parked row; the timeline records it
+    Drop {
+        id: i64,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Deliver in the foreground until the outbox is empty, or Ctrl-C
+    Run {
+        /// Keep running: deliver as rows come and read chat back (headless)
+        #[arg(long)]
+        watch: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

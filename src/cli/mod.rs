@@ -6,8 +6,9 @@ mod output;
 mod postmortem;
 mod process_output;
 mod run;
+mod sync_cmd;
 
 pub use crate::app::verbs::{ActionCmd, ChecklistCmd, ClockCmd, CloseCmd, RetroCmd, RoleCmd, Verb};
 pub use crate::app::when::parse_when;
-pub use args::{Cli, Command, ExportFormat, Global, PlaybookCmd};
-pub use run::{Failure, execute, open_cockpit, run, screen};
+pub use args::{Cli, Command, ExportFormat, Global, PlaybookCmd, SyncCmd};
+pub use run::{Failure, execute, open_cockpit, open_cockpit_with_config, run, screen};

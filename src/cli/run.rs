@@ -16,6 +16,7 @@ use crate::domain::clocks::{check_in_loop, check_in_too_soon};
 use crate::domain::event::FollowUp;
 use crate::domain::time::{Clock, SystemClock};
 use crate::journal::{Journal, TimelineQuery};
+use crate::sync::Router;
 
 /// A command that failed: one line for stderr and the exit code.
 #[derive(Debug)]
@@ -25,7 +26,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Self {
+    pub(super) fn usage(message: impl Into<String>) -> Self {
         Self {
             code: 2,
             message: message.into(),
@@ -77,6 +78,12 @@ pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
     open(global).map(|(c, _, _)| c)
 }
 
+/// `open_cockpit`, and the configuration it read (endpoints for sync).
+pub fn open_cockpit_with_config(global: &Global) -> Result<(Cockpit, Config), Failure> {
+    open(global).map(|(c, config, _)| (c, config))
+}
+
+/// The journal writes outbox rows for the configured endpoints from here on.
 fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
     let paths = Paths::discover();
     let config_path = global
@@ -89,7 +96,8 @@ fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
     };
     let playbooks = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
     let journal_path = journal_path(global, &config, paths.as_ref())?;
-    let journal = Journal::open(&journal_path, Arc::new(playbooks))?;
+    let mut journal = Journal::open(&journal_path, Arc::new(playbooks))?;
+    journal.set_outbox(Router::new(&config.endpoints).map(|r| Arc::new(r) as _));
     let author = global
         .author
         .clone()
@@ -163,8 +171,26 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     if let Command::Demo = command {
         return demo(&global).map(|()| String::new());
     }
-    let mut cockpit = open_cockpit(&global)?;
-    execute(&mut cockpit, &global, command)
+    let (mut cockpit, config) = open_cockpit_with_config(&global)?;
+    match command {
+        Command::Sync(cmd) => super::sync_cmd::sync(&global, &mut cockpit, &config, cmd),
+        Command::Alerts { endpoint } => {
+            super::sync_cmd::alerts(&global, &config, endpoint.as_deref())
+        }
+        Command::Silences {
+            expire,
+            expire_all_ours,
+            endpoint,
+        } => super::sync_cmd::silences(
+            &global,
+            &mut cockpit,
+            &config,
+            endpoint.as_deref(),
+            expire.as_deref(),
+            expire_all_ours,
+        ),
+        other => execute(&mut cockpit, &global, other),
+    }
 }
 
 /// Run one command on an open cockpit. The tests drive scripted incidents
@@ -341,6 +367,9 @@ pub fn execute(
             ))
         }
         Command::Playbook(_) | Command::Lint { .. } | Command::Demo => {
+            unreachable!("handled in run")
+        }
+        Command::Sync(_) | Command::Alerts { .. } | Command::Silences { .. } => {
             unreachable!("handled in run")
         }
     }

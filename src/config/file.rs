@@ -1,11 +1,11 @@
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
+use super::endpoint::{Endpoint, RawEndpoint, check_endpoints, check_unique};
 use crate::domain::playbook::PlaybookError;
 
 /// The user's `config.toml`. Every key is optional.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone)]
 pub struct Config {
     /// Playbook for new incidents (default: "default").
     pub playbook: Option<String>,
@@ -17,9 +17,26 @@ pub struct Config {
     pub keymap: Option<String>,
     /// IANA time zone for local times and out-of-hours rules (default: the system's).
     pub timezone: Option<String>,
-    /// Sync endpoints (`[[endpoint]]` tables); read by the sync task.
+    /// Sync endpoints (`[[endpoint]]` tables), checked.
+    pub endpoints: Vec<Endpoint>,
+}
+
+/// The file as written, before the endpoints are checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    /// Playbook for new incidents (default: "default").
+    pub playbook: Option<String>,
+    /// Name written as the author of events (default: $COCKPIT_USER, then the login name).
+    pub author: Option<String>,
+    /// Journal file (default: the data dir's journal.sqlite).
+    pub journal: Option<PathBuf>,
+    /// Keymap: "default", "vim", or a path to a TOML file.
+    pub keymap: Option<String>,
+    /// IANA time zone for local times and out-of-hours rules (default: the system's).
+    pub timezone: Option<String>,
     #[serde(default, rename = "endpoint")]
-    pub endpoints: Vec<toml::Table>,
+    endpoints: Vec<RawEndpoint>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,23 +83,22 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
-        toml::from_str(text).map_err(|e| {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            // The key is what stands before `=` on the line the error points
+            // at; never the value, which may be a secret written by mistake.
             let key = e
                 .span()
-                .and_then(|s| text.get(s))
-                .map(|s| {
-                    s.lines()
-                        .next()
-                        .unwrap_or("")
-                        .split('=')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_string()
+                .and_then(|s| {
+                    let start = text[..s.start.min(text.len())]
+                        .rfind('\n')
+                        .map_or(0, |i| i + 1);
+                    text[start..].lines().next()
                 })
+                .and_then(|l| l.split_once('=').map(|(k, _)| k))
+                .map(|k| k.trim().trim_matches(['[', ']']).to_string())
                 .filter(|k| !k.is_empty())
                 .unwrap_or_else(|| "document".into());
             ConfigError::Invalid {
@@ -91,6 +107,16 @@ impl Config {
                 key,
                 message: e.message().trim().to_string(),
             }
+        })?;
+        let endpoints = check_endpoints(path, text, raw.endpoints)?;
+        check_unique(path, &endpoints)?;
+        Ok(Config {
+            playbook: raw.playbook,
+            author: raw.author,
+            journal: raw.journal,
+            keymap: raw.keymap,
+            timezone: raw.timezone,
+            endpoints,
         })
     }
 }

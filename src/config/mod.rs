@@ -2,10 +2,14 @@
 //! environment and command line (applied by the caller). Errors name the
 //! file, the line and the key.
 
+mod endpoint;
 mod file;
 mod paths;
 mod playbooks;
 
+pub use endpoint::{
+    DEFAULT_TIMEOUT, Endpoint, EndpointKind, Secret, SecretError, SecretRef, UrlSetting,
+};
 pub use file::{Config, ConfigError};
 pub use paths::Paths;
 pub use playbooks::{BUILTIN_PLAYBOOKS, load_playbook_file, load_playbooks};

@@ -247,6 +247,50 @@ pub fn describe(e: &Event, incident: &Incident) -> Line {
             "clock",
             format!("snoozed {clock} until {}", until.format("%H:%M UTC")),
         ),
+        SyncDropped {
+            endpoint,
+            what,
+            error,
+            reason,
+            ..
+        } => {
+            let mut t = format!("dropped a {what} to {endpoint}; it will never be sent");
+            if !error.is_empty() {
+                t.push_str(&format!(" (last error: {error})"));
+            }
+            line("sync", with_reason(t, reason))
+        }
         Unrecognized { kind, .. } => line(kind, "(an event of a newer cockpit)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EventId, IncidentId};
+    use chrono::Utc;
+
+    #[test]
+    fn a_dropped_sync_row_says_what_will_never_be_sent() {
+        let e = Event::new(
+            IncidentId::new(),
+            "ann",
+            Utc::now(),
+            Utc::now(),
+            EventKind::SyncDropped {
+                endpoint: "pagerduty".into(),
+                row: 7,
+                event: EventId::new(),
+                what: "trigger".into(),
+                error: "400 invalid event".into(),
+                reason: "wrong service".into(),
+            },
+        );
+        let l = describe(&e, &Incident::new(e.incident));
+        assert_eq!(l.label, "sync");
+        assert_eq!(
+            l.text,
+            "dropped a trigger to pagerduty; it will never be sent (last error: 400 invalid event): wrong service"
+        );
     }
 }

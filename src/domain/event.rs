@@ -286,6 +286,23 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         exception: String,
     },
+    /// The IC gave up on delivering one outbox row (a parked message to a
+    /// paging or chat endpoint): it is never sent, and the timeline says so.
+    SyncDropped {
+        /// The endpoint's name in the config.
+        endpoint: String,
+        /// The outbox row.
+        row: i64,
+        /// The event the row was for.
+        event: EventId,
+        /// What the row would have done, e.g. "post" or "trigger".
+        what: String,
+        /// The endpoint's last error, already redacted.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        error: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
     /// A kind this build does not know (written by a newer cockpit). Kept and
     /// shown, never folded, never written by this build.
     #[serde(skip)]
@@ -294,6 +311,54 @@ pub enum EventKind {
         body: serde_json::Value,
     },
 }
+
+/// Every kind's stored name, in declaration order: what `[[endpoint]]`
+/// subscriptions may name. A test keeps it in step with the enum.
+pub const KIND_NAMES: &[&str] = &[
+    "declared",
+    "title_changed",
+    "summary_changed",
+    "severity_changed",
+    "state_changed",
+    "service_status_changed",
+    "role_assigned",
+    "role_engaged",
+    "role_released",
+    "role_handed_off",
+    "note",
+    "highlighted",
+    "amended",
+    "action_proposed",
+    "action_approved",
+    "action_rejected",
+    "action_info_requested",
+    "action_started",
+    "action_done",
+    "action_failed",
+    "action_reverted",
+    "check_in_held",
+    "comms_sent",
+    "link_set",
+    "outage_started",
+    "outage_ended",
+    "close_requested",
+    "objection_raised",
+    "objection_withdrawn",
+    "closed",
+    "reopened",
+    "follow_up_added",
+    "near_miss",
+    "security_flagged",
+    "clock_acknowledged",
+    "clock_snoozed",
+    "handoff_accepted",
+    "handoff_declined",
+    "checklist_step_done",
+    "checklist_step_undone",
+    "action_amended",
+    "retrospective_scheduled",
+    "sync_dropped",
+];
 
 impl EventKind {
     /// The kind's stored name, e.g. `action_approved`.
@@ -394,6 +459,151 @@ mod tests {
             assert_eq!(name, k.name());
             assert_eq!(EventKind::from_columns(&name, &body), k);
         }
+    }
+
+    #[test]
+    fn kind_names_list_every_variant() {
+        let id = EventId::new();
+        let u = || ActionUpdate {
+            action: id,
+            reason: String::new(),
+        };
+        // One of each variant, in declaration order.
+        let all = vec![
+            EventKind::Declared {
+                title: "t".into(),
+                severity: "s".into(),
+                summary: String::new(),
+                security: false,
+                playbook: "p".into(),
+            },
+            EventKind::TitleChanged { title: "t".into() },
+            EventKind::SummaryChanged {
+                summary: "s".into(),
+            },
+            EventKind::SeverityChanged {
+                severity: "s".into(),
+                reason: String::new(),
+            },
+            EventKind::StateChanged {
+                state: "s".into(),
+                reason: String::new(),
+            },
+            EventKind::ServiceStatusChanged {
+                status: "s".into(),
+                reason: String::new(),
+            },
+            EventKind::RoleAssigned {
+                role: "r".into(),
+                person: "p".into(),
+            },
+            EventKind::RoleEngaged {
+                role: "r".into(),
+                person: "p".into(),
+            },
+            EventKind::RoleReleased {
+                role: "r".into(),
+                person: "p".into(),
+            },
+            EventKind::RoleHandedOff {
+                role: "r".into(),
+                from: "a".into(),
+                to: "b".into(),
+                briefing: Briefing::default(),
+            },
+            EventKind::Note {
+                text: "n".into(),
+                tag: "t".into(),
+                private: false,
+            },
+            EventKind::Highlighted { event: id },
+            EventKind::Amended {
+                event: id,
+                text: "t".into(),
+            },
+            EventKind::ActionProposed(Proposal::default()),
+            EventKind::ActionApproved(u()),
+            EventKind::ActionRejected(u()),
+            EventKind::ActionInfoRequested(u()),
+            EventKind::ActionStarted(u()),
+            EventKind::ActionDone(u()),
+            EventKind::ActionFailed(u()),
+            EventKind::ActionReverted(u()),
+            EventKind::CheckInHeld(CheckIn::default()),
+            EventKind::CommsSent {
+                audience: "a".into(),
+                text: "t".into(),
+            },
+            EventKind::LinkSet {
+                link: "l".into(),
+                url: "u".into(),
+            },
+            EventKind::OutageStarted {},
+            EventKind::OutageEnded {},
+            EventKind::CloseRequested {},
+            EventKind::ObjectionRaised { reason: "r".into() },
+            EventKind::ObjectionWithdrawn { objection: id },
+            EventKind::Closed {},
+            EventKind::Reopened {
+                reason: String::new(),
+            },
+            EventKind::FollowUpAdded(FollowUp {
+                text: "f".into(),
+                owner: String::new(),
+                criticality: String::new(),
+                due: None,
+                from_event: None,
+            }),
+            EventKind::NearMiss {
+                would_be_severity: "s".into(),
+            },
+            EventKind::SecurityFlagged {
+                details: String::new(),
+            },
+            EventKind::ClockAcknowledged { clock: "c".into() },
+            EventKind::ClockSnoozed {
+                clock: "c".into(),
+                until: DateTime::<Utc>::UNIX_EPOCH,
+            },
+            EventKind::HandoffAccepted {
+                role: "r".into(),
+                person: "p".into(),
+            },
+            EventKind::HandoffDeclined {
+                role: "r".into(),
+                reason: String::new(),
+            },
+            EventKind::ChecklistStepDone {
+                checklist: "c".into(),
+                step: "s".into(),
+                note: String::new(),
+            },
+            EventKind::ChecklistStepUndone {
+                checklist: "c".into(),
+                step: "s".into(),
+                reason: String::new(),
+            },
+            EventKind::ActionAmended {
+                action: id,
+                proposal: Proposal::default(),
+            },
+            EventKind::RetrospectiveScheduled {
+                facilitator: "f".into(),
+                on: None,
+                link: String::new(),
+                exception: String::new(),
+            },
+            EventKind::SyncDropped {
+                endpoint: "e".into(),
+                row: 1,
+                event: id,
+                what: "post".into(),
+                error: String::new(),
+                reason: String::new(),
+            },
+        ];
+        let names: Vec<String> = all.iter().map(EventKind::name).collect();
+        assert_eq!(names, KIND_NAMES);
     }
 
     #[test]

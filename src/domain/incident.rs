@@ -399,6 +399,7 @@ impl Incident {
                 | ChecklistStepDone { .. }
                 | ChecklistStepUndone { .. }
                 | RetrospectiveScheduled { .. }
+                | SyncDropped { .. }
         );
         if closed && !allowed_when_closed {
             return Err(RuleError::IncidentClosed);
@@ -600,6 +601,7 @@ impl Incident {
                 }
                 Ok(())
             }
+            SyncDropped { endpoint, .. } => non_empty(endpoint, "the endpoint"),
         }
     }
 
@@ -1099,6 +1101,8 @@ impl Incident {
             ClockSnoozed { clock, until } => {
                 self.clocks.entry(clock.clone()).or_default().snoozed_until = Some(*until)
             }
+            // Sync bookkeeping: on the timeline, not part of the incident's state.
+            SyncDropped { .. } => {}
             Unrecognized { .. } => {}
         }
     }

@@ -13,5 +13,5 @@ mod timeline;
 
 pub use error::JournalError;
 pub use schema::{APPLICATION_ID, latest_version};
-pub use store::{Journal, TimelineQuery};
+pub use store::{Journal, OutboxItem, OutboxRouter, TimelineQuery};
 pub use timeline::{TimelineFilter, TimelineKey, key_of};

@@ -41,6 +41,36 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX events_by_incident_time ON events (incident, at, seq);
     "#,
+    // v3: the sync outbox (DESIGN.md "Sync: the outbox"). One row per request
+    // an endpoint must receive, written in the same transaction as its event.
+    // Unlike events, rows change state as they are delivered; they hold no
+    // secret (tokens and webhook URLs are added at delivery time).
+    r#"
+    CREATE TABLE outbox (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint    TEXT NOT NULL,
+        event_id    TEXT NOT NULL,
+        event_seq   INTEGER NOT NULL,
+        incident    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        part        INTEGER NOT NULL,
+        what        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        state       TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'done', 'parked', 'dropped')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        created_ms  INTEGER NOT NULL,
+        next_ms     INTEGER NOT NULL DEFAULT 0,
+        claimed_by  TEXT,
+        lease_ms    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        done_ms     INTEGER,
+        remote_id   TEXT,
+        UNIQUE (endpoint, event_id, part)
+    );
+    CREATE INDEX outbox_queue ON outbox (endpoint, state, id);
+    CREATE INDEX outbox_by_state ON outbox (state, done_ms);
+    "#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -34,11 +34,32 @@ pub struct TimelineQuery {
     pub last: usize,
 }
 
+/// One request an endpoint must receive because of an event: what the sync
+/// worker will deliver. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// The endpoint's name in the config.
+    pub endpoint: String,
+    /// A word for people: "post", "topic", "trigger", ...
+    pub what: String,
+    /// The endpoint-neutral request, as JSON.
+    pub payload: String,
+}
+
+/// Decides which outbox rows an event needs. It is called inside
+/// `Journal::append`'s transaction, with the incident as it is after the
+/// event, so it must be pure and quick (no IO).
+pub trait OutboxRouter: Send + Sync {
+    fn route(&self, event: &Event, incident: &Incident, playbook: &Playbook) -> Vec<OutboxItem>;
+}
+
 pub struct Journal {
     conn: Connection,
     path: PathBuf,
     playbooks: Arc<PlaybookSet>,
     cache: HashMap<IncidentId, Cached>,
+    /// `None` when no endpoint is configured: appending then costs nothing more.
+    outbox: Option<Arc<dyn OutboxRouter>>,
 }
 
 impl Journal {
@@ -66,9 +87,32 @@ impl Journal {
             path,
             playbooks,
             cache: HashMap::new(),
+            outbox: None,
         };
         journal.migrate()?;
         Ok(journal)
+    }
+
+    /// From now on, write outbox rows for the events `router` routes.
+    pub fn set_outbox(&mut self, router: Option<Arc<dyn OutboxRouter>>) {
+        self.outbox = router;
+    }
+
+    /// A second connection to the same file, for a task that must not share
+    /// this one (the sync worker). Its commits are `synchronous=NORMAL`: it
+    /// only records delivery progress, which a power cut may roll back (the
+    /// row is then delivered again: at-least-once) but never corrupts.
+    pub fn side_connection(&self) -> Result<Connection, JournalError> {
+        let path = &self.path;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_error(path, e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| sql(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(|e| sql(path, e))?;
+        Ok(conn)
     }
 
     pub fn path(&self) -> &Path {
@@ -109,14 +153,56 @@ impl Journal {
         tx.commit().map_err(|e| sql(&path, e))
     }
 
-    /// Check `event` against its incident's rules and write it durably.
-    /// Returns the event with its sequence number once it is committed.
-    pub fn append(&mut self, mut event: Event) -> Result<Event, JournalError> {
+    /// Check `event` against its incident's rules and write it durably, with
+    /// the outbox rows it needs. Returns the event with its sequence number
+    /// once it is committed.
+    pub fn append(&mut self, event: Event) -> Result<Event, JournalError> {
+        self.write(event, false, |_| Ok(()))
+            .map(|e| e.expect("only append_once skips"))
+    }
+
+    /// Like `append`, but an event whose id is already in the journal is
+    /// skipped (`Ok(None)`): for events read back from outside (chat), whose
+    /// ids are derived from the outside id, so a second read adds nothing.
+    pub fn append_once(&mut self, event: Event) -> Result<Option<Event>, JournalError> {
+        self.write(event, true, |_| Ok(()))
+    }
+
+    /// Like `append`, and run `also` in the same transaction: what it writes
+    /// commits with the event or not at all.
+    pub fn append_with(
+        &mut self,
+        event: Event,
+        also: impl FnOnce(&Connection) -> rusqlite::Result<()>,
+    ) -> Result<Event, JournalError> {
+        self.write(event, false, also)
+            .map(|e| e.expect("only append_once skips"))
+    }
+
+    fn write(
+        &mut self,
+        mut event: Event,
+        skip_known: bool,
+        also: impl FnOnce(&Connection) -> rusqlite::Result<()>,
+    ) -> Result<Option<Event>, JournalError> {
         let path = self.path.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sql(&path, e))?;
+        if skip_known {
+            let known: Option<i64> = tx
+                .query_row(
+                    "SELECT seq FROM events WHERE id = ?1",
+                    params![event.id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| sql(&path, e))?;
+            if known.is_some() {
+                return Ok(None);
+            }
+        }
         let mut cached = match self.cache.remove(&event.incident) {
             Some(c) => c,
             None => load_cached(&tx, &path, &self.playbooks, event.incident)?,
@@ -164,11 +250,43 @@ impl Journal {
             )
             .map_err(|e| sql(&path, e))?;
         }
+        // A private note never leaves the journal, whatever the router says.
+        let private = matches!(event.kind, EventKind::Note { private: true, .. });
+        if let Some(router) = self.outbox.as_ref().filter(|_| !private) {
+            event.seq = Some(seq);
+            let items = router.route(&event, &cached.incident, &playbook);
+            if !items.is_empty() {
+                let mut insert = tx
+                    .prepare_cached("INSERT INTO outbox (endpoint, event_id, event_seq, incident, kind, part, what, payload, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                    .map_err(|e| sql(&path, e))?;
+                for (i, item) in items.iter().enumerate() {
+                    // Numbered per endpoint: "the event's second request to X".
+                    let part = items[..i]
+                        .iter()
+                        .filter(|o| o.endpoint == item.endpoint)
+                        .count();
+                    insert
+                        .execute(params![
+                            item.endpoint,
+                            event.id.to_string(),
+                            seq,
+                            event.incident.to_string(),
+                            kind,
+                            part as i64,
+                            item.what,
+                            item.payload,
+                            event.recorded_at.timestamp_millis(),
+                        ])
+                        .map_err(|e| sql(&path, e))?;
+                }
+            }
+        }
+        also(&tx).map_err(|e| sql(&path, e))?;
         tx.commit().map_err(|e| sql(&path, e))?;
         cached.last_seq = seq;
         event.seq = Some(seq);
         self.cache.insert(event.incident, cached);
-        Ok(event)
+        Ok(Some(event))
     }
 
     /// The incident's current state, caught up with every process's writes.

@@ -1,0 +1,87 @@
+//! What one outbox row asks an endpoint to do, independent of how that
+//! endpoint spells it. Stored as the row's JSON payload; never holds a secret.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Delivery {
+    /// A chat message.
+    Post { text: String },
+    /// The channel or room topic.
+    Topic { topic: String },
+    /// A PagerDuty Events v2 alert event.
+    Page {
+        action: PageAction,
+        /// Derived from the incident id: retries and later events hit the same alert.
+        dedup_key: String,
+        summary: String,
+        /// critical, error, warning or info (the playbook severity's `paging`).
+        severity: String,
+        source: String,
+    },
+    /// The whole event, for a generic webhook.
+    Event { event: serde_json::Value },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PageAction {
+    Trigger,
+    Acknowledge,
+    Resolve,
+}
+
+impl PageAction {
+    pub fn name(self) -> &'static str {
+        match self {
+            PageAction::Trigger => "trigger",
+            PageAction::Acknowledge => "acknowledge",
+            PageAction::Resolve => "resolve",
+        }
+    }
+}
+
+impl Delivery {
+    /// A word for people, shown in the sync pane: "post", "topic", "trigger"...
+    pub fn what(&self) -> &'static str {
+        match self {
+            Delivery::Post { .. } => "post",
+            Delivery::Topic { .. } => "topic",
+            Delivery::Page { action, .. } => action.name(),
+            Delivery::Event { .. } => "event",
+        }
+    }
+
+    pub fn to_payload(&self) -> String {
+        serde_json::to_string(self).expect("deliveries serialise")
+    }
+
+    pub fn from_payload(payload: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(payload)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_round_trip_and_say_what_they_do() {
+        let d = Delivery::Page {
+            action: PageAction::Acknowledge,
+            dedup_key: "cockpit-1".into(),
+            summary: "s".into(),
+            severity: "critical".into(),
+            source: "cockpit".into(),
+        };
+        let p = d.to_payload();
+        assert!(
+            p.starts_with(r#"{"do":"page","action":"acknowledge""#),
+            "{p}"
+        );
+        assert_eq!(Delivery::from_payload(&p).unwrap(), d);
+        assert_eq!(d.what(), "acknowledge");
+        assert_eq!(Delivery::Topic { topic: "t".into() }.what(), "topic");
+    }
+}

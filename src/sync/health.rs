@@ -1,0 +1,117 @@
+//! Sync health at a glance, for the header (DESIGN.md: pending, failing,
+//! parked, last success). Counted from the journal's outbox, so it shows
+//! every cockpit's deliveries, not only this one's.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::time::human_duration;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncHealth {
+    /// Rows waiting to be delivered (including failing ones).
+    pub pending: usize,
+    /// Pending rows whose last attempt failed (they are being retried).
+    pub failing: usize,
+    /// Rows that will not be sent until the IC retries or drops them.
+    pub parked: usize,
+    pub last_success: Option<DateTime<Utc>>,
+    /// The newest error of a failing or parked row, already redacted.
+    pub last_error: Option<String>,
+    /// Endpoints this cockpit cannot deliver to, with why (e.g. a missing secret).
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncLevel {
+    /// Nothing waiting.
+    Ok,
+    /// Rows on their way, none failing.
+    Pending,
+    /// Some row keeps failing (or an endpoint cannot be used): look.
+    Failing,
+    /// Some row needs the IC: retry or drop.
+    Parked,
+}
+
+impl SyncHealth {
+    pub fn level(&self) -> SyncLevel {
+        if self.parked > 0 {
+            SyncLevel::Parked
+        } else if self.failing > 0 || !self.problems.is_empty() {
+            SyncLevel::Failing
+        } else if self.pending > 0 {
+            SyncLevel::Pending
+        } else {
+            SyncLevel::Ok
+        }
+    }
+
+    /// One short line for the header: "sync ok · last 2m 03s ago",
+    /// "sync failing · 12 pending · 1 parked · last 14m 00s ago".
+    pub fn label(&self, now: DateTime<Utc>) -> String {
+        let mut parts = vec![match self.level() {
+            SyncLevel::Ok => "sync ok".to_string(),
+            SyncLevel::Pending => "sync".to_string(),
+            SyncLevel::Failing | SyncLevel::Parked if self.failing > 0 => {
+                "sync failing".to_string()
+            }
+            SyncLevel::Failing => "sync: endpoint unusable".to_string(),
+            SyncLevel::Parked => "sync".to_string(),
+        }];
+        if self.pending > 0 {
+            parts.push(format!("{} pending", self.pending));
+        }
+        if self.parked > 0 {
+            parts.push(format!("{} parked", self.parked));
+        }
+        if let Some(t) = self.last_success {
+            parts.push(format!("last {} ago", human_duration(now - t)));
+        }
+        parts.join(" · ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn the_worst_state_wins_and_the_label_says_it() {
+        let mut h = SyncHealth::default();
+        assert_eq!(h.level(), SyncLevel::Ok);
+        assert_eq!(h.label(now()), "sync ok");
+        h.last_success = Some(now() - Duration::seconds(123));
+        assert_eq!(h.label(now()), "sync ok · last 2m 03s ago");
+        h.pending = 3;
+        assert_eq!(h.level(), SyncLevel::Pending);
+        assert_eq!(h.label(now()), "sync · 3 pending · last 2m 03s ago");
+        h.failing = 1;
+        assert_eq!(h.level(), SyncLevel::Failing);
+        assert_eq!(h.label(now()), "sync failing · 3 pending · last 2m 03s ago");
+        h.parked = 2;
+        assert_eq!(h.level(), SyncLevel::Parked);
+        assert_eq!(
+            h.label(now()),
+            "sync failing · 3 pending · 2 parked · last 2m 03s ago"
+        );
+        h.failing = 0;
+        h.pending = 0;
+        h.last_success = None;
+        assert_eq!(h.label(now()), "sync · 2 parked");
+        let unusable = SyncHealth {
+            problems: vec!["pd: environment variable PD_KEY is not set".into()],
+            ..Default::default()
+        };
+        assert_eq!(unusable.level(), SyncLevel::Failing);
+        assert_eq!(unusable.label(now()), "sync: endpoint unusable");
+    }
+}

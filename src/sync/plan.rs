@@ -1,0 +1,402 @@
+//! Which requests an event needs, per endpoint: pure, so the journal can ask
+//! inside its append transaction and tests can ask without a network.
+//! Message text comes from the playbook's `[templates]` (the seeds' wording),
+//! which an endpoint's own `templates` table may override.
+
+use std::collections::BTreeMap;
+
+use super::delivery::{Delivery, PageAction};
+use crate::config::{Endpoint, EndpointKind};
+use crate::domain::playbook::Phase;
+use crate::domain::{Event, EventKind, Incident, Playbook};
+use crate::journal::{OutboxItem, OutboxRouter};
+
+/// The tag of notes read back from a chat room: they came from chat, so they
+/// are never posted back to chat (that would echo every message).
+pub const CHAT_TAG: &str = "chat";
+
+/// Routes events to the configured endpoints; what `Journal::set_outbox` takes.
+#[derive(Debug, Clone)]
+pub struct Router {
+    endpoints: Vec<Endpoint>,
+}
+
+impl Router {
+    /// `None` when no endpoint receives events: the journal then skips routing.
+    pub fn new(endpoints: &[Endpoint]) -> Option<Self> {
+        let endpoints: Vec<Endpoint> = endpoints
+            .iter()
+            .filter(|e| e.kind.receives_events())
+            .cloned()
+            .collect();
+        (!endpoints.is_empty()).then_some(Self { endpoints })
+    }
+}
+
+impl OutboxRouter for Router {
+    fn route(&self, event: &Event, incident: &Incident, playbook: &Playbook) -> Vec<OutboxItem> {
+        let mut items = Vec::new();
+        for endpoint in &self.endpoints {
+            for d in plan(endpoint, event, incident, playbook) {
+                items.push(OutboxItem {
+                    endpoint: endpoint.name.clone(),
+                    what: d.what().to_string(),
+                    payload: d.to_payload(),
+                });
+            }
+        }
+        items
+    }
+}
+
+/// Event kinds an endpoint hears about when its config names none.
+pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
+    use EndpointKind::*;
+    match kind {
+        // Trigger on declare, acknowledge when the IC engages, resolve on Resolved.
+        Pagerduty => &[
+            "declared",
+            "role_engaged",
+            "state_changed",
+            "closed",
+            "reopened",
+        ],
+        // What stakeholders must hear (000/001/003): not every scribe note.
+        SlackWebhook | Slack | Matrix | Mattermost | Teams => &[
+            "declared",
+            "severity_changed",
+            "state_changed",
+            "service_status_changed",
+            "role_handed_off",
+            "handoff_accepted",
+            "check_in_held",
+            "comms_sent",
+            "link_set",
+            "close_requested",
+            "closed",
+            "reopened",
+        ],
+        Webhook => &["*"],
+        Alertmanager => &[],
+    }
+}
+
+fn subscribes(endpoint: &Endpoint, kind: &str) -> bool {
+    // Sync bookkeeping never goes out: dropping a row is not news.
+    if kind == "sync_dropped" {
+        return false;
+    }
+    match &endpoint.events {
+        Some(set) => set.contains("*") || set.contains(kind),
+        None => {
+            let d = default_events(endpoint.kind);
+            d.contains(&"*") || d.contains(&kind)
+        }
+    }
+}
+
+/// What `endpoint` must receive because of `event`; `incident` is the state
+/// after the event.
+pub fn plan(
+    endpoint: &Endpoint,
+    event: &Event,
+    incident: &Incident,
+    playbook: &Playbook,
+) -> Vec<Delivery> {
+    if let EventKind::Note { private: true, .. } | EventKind::Unrecognized { .. } = event.kind {
+        return Vec::new();
+    }
+    let kind = event.kind.name();
+    if !subscribes(endpoint, &kind) {
+        return Vec::new();
+    }
+    let t = Templates {
+        endpoint,
+        playbook,
+        vars: vars(event, incident, playbook),
+    };
+    match endpoint.kind {
+        EndpointKind::Pagerduty => page(endpoint, event, incident, playbook, &t)
+            .into_iter()
+            .collect(),
+        EndpointKind::Webhook => vec![Delivery::Event {
+            event: webhook_body(event, incident),
+        }],
+        EndpointKind::Alertmanager => Vec::new(),
+        EndpointKind::Slack | EndpointKind::Matrix => chat(event, incident, playbook, &t, true),
+        EndpointKind::SlackWebhook | EndpointKind::Mattermost | EndpointKind::Teams => {
+            chat(event, incident, playbook, &t, false)
+        }
+    }
+}
+
+fn chat(
+    event: &Event,
+    incident: &Incident,
+    pb: &Playbook,
+    t: &Templates<'_>,
+    has_topic: bool,
+) -> Vec<Delivery> {
+    use EventKind::*;
+    let post = |key: &str| Delivery::Post {
+        text: t.render(key),
+    };
+    let topic = |key: &str| Delivery::Topic {
+        topic: t.render(key),
+    };
+    let mut out = Vec::new();
+    let closing = matches!(event.kind, Closed {})
+        || matches!(&event.kind, StateChanged { .. } if incident.phase(pb) == Phase::Closed);
+    match &event.kind {
+        _ if closing => {
+            out.push(post("closed"));
+            if has_topic {
+                out.push(topic("topic_closed"));
+            }
+        }
+        Declared { .. } => {
+            out.push(post("declared"));
+            if has_topic {
+                out.push(topic("topic"));
+            }
+        }
+        Reopened { .. } => {
+            out.push(post("reopened"));
+            if has_topic {
+                out.push(topic("topic"));
+            }
+        }
+        SeverityChanged { .. }
+        | StateChanged { .. }
+        | ServiceStatusChanged { .. }
+        | CheckInHeld(_) => out.push(post("status_update")),
+        RoleHandedOff { .. } => out.push(post("handoff")),
+        // 000 / 004: the incoming IC's "I have command" goes to chat too.
+        HandoffAccepted { .. } => out.push(post("handoff_accepted")),
+        CloseRequested {} => out.push(post("close_request")),
+        CommsSent { .. } => out.push(post("comms")),
+        // A link changes the topic (000: conference line, incident document).
+        LinkSet { .. } => {
+            if has_topic && incident.is_open(pb) {
+                out.push(topic("topic"));
+            }
+        }
+        Note { tag, .. } if tag == CHAT_TAG => {}
+        Note { .. } => out.push(post("note")),
+        _ => out.push(Delivery::Post {
+            text: fallback_text(event),
+        }),
+    }
+    out
+}
+
+fn page(
+    endpoint: &Endpoint,
+    event: &Event,
+    incident: &Incident,
+    pb: &Playbook,
+    t: &Templates<'_>,
+) -> Option<Delivery> {
+    use EventKind::*;
+    let action = match &event.kind {
+        Declared { .. } | Reopened { .. } => PageAction::Trigger,
+        RoleEngaged { role, .. } if pb.commander().key.eq_ignore_ascii_case(role) => {
+            PageAction::Acknowledge
+        }
+        StateChanged { .. } | Closed {} if incident.phase(pb) != Phase::Active => {
+            PageAction::Resolve
+        }
+        _ => return None,
+    };
+    Some(Delivery::Page {
+        action,
+        dedup_key: dedup_key(incident),
+        summary: t.render("page"),
+        severity: pb
+            .severity(&incident.severity)
+            .map(|s| s.paging.clone())
+            .unwrap_or_else(|| "error".into()),
+        source: endpoint
+            .source
+            .clone()
+            .unwrap_or_else(|| "incident-cockpit".into()),
+    })
+}
+
+/// PagerDuty's `dedup_key`: one alert per incident, whoever sends and however often.
+pub fn dedup_key(incident: &Incident) -> String {
+    format!("cockpit-{}", incident.id)
+}
+
+fn webhook_body(event: &Event, incident: &Incident) -> serde_json::Value {
+    serde_json::json!({
+        "event": event,
+        "incident": {
+            "id": incident.id,
+            "title": incident.title,
+            "severity": incident.severity,
+            "state": incident.state,
+        },
+    })
+}
+
+/// Words for an event kind no template covers: "action proposed: fail over".
+fn fallback_text(event: &Event) -> String {
+    let kind = event.kind.name().replace('_', " ");
+    let body = serde_json::to_value(&event.kind)
+        .ok()
+        .and_then(|v| v.get("body").cloned());
+    let detail = body.as_ref().and_then(|b| {
+        [
+            "text", "what", "title", "status", "reason", "summary", "details",
+        ]
+        .iter()
+        .find_map(|k| b.get(*k).and_then(|v| v.as_str()))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+    });
+    match detail {
+        Some(d) => format!("{} {kind}: {d}", event.author),
+        None => format!("{} {kind}", event.author),
+    }
+}
+
+/// Built-in wording for template keys a playbook may lack.
+fn builtin(key: &str) -> &'static str {
+    match key {
+        "declared" => "[Active Incident] {title}",
+        "reopened" => "[Active Incident] {title} (reopened)",
+        "topic" => "Active Incident. Conference Line: {bridge} Incident Document: {document}",
+        "topic_closed" => "No active incident.",
+        "status_update" => "[{severity} {state}] {title}: {status}",
+        "handoff" => "{from} is handing off {role} to {to}.",
+        "handoff_accepted" => "{to} has command as {role}.",
+        "close_request" => "Is anyone opposed to me closing this incident?",
+        "closed" => "[Resolved] {title} is closed.",
+        "note" => "{author}: {text}",
+        "comms" => "{text}",
+        "page" => "[{severity}] {title}",
+        _ => "{title}",
+    }
+}
+
+struct Templates<'a> {
+    endpoint: &'a Endpoint,
+    playbook: &'a Playbook,
+    vars: BTreeMap<&'static str, String>,
+}
+
+impl Templates<'_> {
+    fn render(&self, key: &str) -> String {
+        let template = self
+            .endpoint
+            .templates
+            .get(key)
+            .or_else(|| self.playbook.templates.get(key))
+            .map(String::as_str)
+            .unwrap_or_else(|| builtin(key));
+        render(template, &self.vars)
+    }
+}
+
+/// Replace `{name}` with its value; unknown names stay as written, so a typo
+/// in a template shows instead of vanishing.
+pub fn render(template: &str, vars: &BTreeMap<&'static str, String>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if vars.contains_key(&after[..close]) => {
+                out.push_str(&vars[&after[..close]]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn vars(event: &Event, incident: &Incident, pb: &Playbook) -> BTreeMap<&'static str, String> {
+    use EventKind::*;
+    let none = || "(none)".to_string();
+    let link = |k: &str| incident.links.get(k).cloned().unwrap_or_else(none);
+    let state = pb
+        .state(&incident.state)
+        .map(|s| s.label.clone())
+        .unwrap_or_else(|| incident.state.clone());
+    let service = incident
+        .service_status
+        .as_deref()
+        .and_then(|s| pb.service_status(s))
+        .map(|s| s.label.clone())
+        .unwrap_or_default();
+    let role_name = |r: &str| pb.role(r).map(|r| r.name.clone()).unwrap_or(r.into());
+    let mut v = BTreeMap::from([
+        ("title", incident.title.clone()),
+        ("severity", incident.severity.clone()),
+        ("state", state),
+        ("status", service),
+        ("summary", incident.summary.clone()),
+        ("author", event.author.clone()),
+        ("incident", incident.id.short()),
+        ("kind", event.kind.name().replace('_', " ")),
+        ("bridge", link("bridge")),
+        ("document", link("document")),
+        ("channel", link("channel")),
+        ("ticket", link("ticket")),
+        ("text", String::new()),
+        ("reason", String::new()),
+        ("role", String::new()),
+        ("from", String::new()),
+        ("to", String::new()),
+    ]);
+    match &event.kind {
+        Note { text, .. } | CommsSent { text, .. } => {
+            v.insert("text", text.clone());
+        }
+        CheckInHeld(c) => {
+            v.insert("status", c.status.clone());
+            v.insert("text", c.next.clone());
+        }
+        SeverityChanged { reason, .. }
+        | StateChanged { reason, .. }
+        | ServiceStatusChanged { reason, .. }
+        | Reopened { reason } => {
+            v.insert("reason", reason.clone());
+        }
+        RoleHandedOff { role, from, to, .. } => {
+            v.insert("role", role_name(role));
+            v.insert("from", from.clone());
+            v.insert("to", to.clone());
+        }
+        HandoffAccepted { role, person } => {
+            v.insert("role", role_name(role));
+            v.insert("to", person.clone());
+            let from = incident
+                .handoffs
+                .iter()
+                .rev()
+                .find(|h| &h.role == role && &h.to == person)
+                .map(|h| h.from.clone());
+            v.insert("from", from.unwrap_or_default());
+        }
+        RoleAssigned { role, person }
+        | RoleEngaged { role, person }
+        | RoleReleased { role, person } => {
+            v.insert("role", role_name(role));
+            v.insert("to", person.clone());
+        }
+        _ => {}
+    }
+    v
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -1,0 +1,414 @@
+//! The sync worker: a tokio task with a ticker and force/stop commands
+//! (atuin-style; `MissedTickBehavior::Skip`, so a failing endpoint never turns
+//! into a hot loop). Each wake it delivers every due row, endpoint by
+//! endpoint in parallel and in order within one, then reads chat back.
+//! SQLite work runs on the blocking pool over the worker's own connections:
+//! the screen never waits for it.
+
+use chrono::{DateTime, Utc};
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::MissedTickBehavior;
+
+use super::adapters;
+use super::backoff::{Backoff, Outcome};
+use super::chat::ChatReader;
+use super::health::SyncHealth;
+use super::http::{Target, client};
+use super::outbox::{Outbox, OutboxError, claimant_name};
+use super::plan::Router;
+use crate::config::Endpoint;
+use crate::domain::playbook::PlaybookSet;
+use crate::domain::time::Clock;
+use crate::journal::Journal;
+
+/// What the worker needs; `Default`-like values come from `SyncSettings::new`.
+#[derive(Clone)]
+pub struct SyncSettings {
+    pub journal: PathBuf,
+    pub playbooks: Arc<PlaybookSet>,
+    pub endpoints: Vec<Endpoint>,
+    pub clock: Arc<dyn Clock>,
+    /// How often the worker wakes on its own.
+    pub tick: Duration,
+    /// How often chat rooms are read back.
+    pub read_every: Duration,
+    pub backoff: Backoff,
+    /// Rows claimed at once per endpoint.
+    pub batch: usize,
+}
+
+impl SyncSettings {
+    pub fn new(
+        journal: PathBuf,
+        playbooks: Arc<PlaybookSet>,
+        endpoints: Vec<Endpoint>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            journal,
+            playbooks,
+            endpoints,
+            clock,
+            tick: Duration::from_secs(1),
+            read_every: Duration::from_secs(5),
+            backoff: Backoff::default(),
+            batch: 64,
+        }
+    }
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PassReport {
+    pub delivered: usize,
+    pub retried: usize,
+    pub parked: usize,
+}
+
+impl std::ops::AddAssign for PassReport {
+    fn add_assign(&mut self, o: Self) {
+        self.delivered += o.delivered;
+        self.retried += o.retried;
+        self.parked += o.parked;
+    }
+}
+
+/// Delivers rows: one pass at a time, each endpoint in order.
+pub struct Deliverer {
+    outbox: Arc<Mutex<Outbox>>,
+    targets: Vec<Arc<Target>>,
+    problems: Vec<String>,
+    client: reqwest::Client,
+    clock: Arc<dyn Clock>,
+    backoff: Backoff,
+    me: String,
+    batch: usize,
+    rng: Mutex<StdRng>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Deliverer {
+    /// Resolve every endpoint's secrets; one that fails is left out and
+    /// reported in `problems` (its rows wait), the others go on.
+    pub fn new(journal: &Journal, settings: &SyncSettings) -> Result<Self, OutboxError> {
+        let mut targets = Vec::new();
+        let mut problems = Vec::new();
+        for e in &settings.endpoints {
+            match Target::resolve(e) {
+                Ok(t) => targets.push(Arc::new(t)),
+                Err(p) => problems.push(p),
+            }
+        }
+        Ok(Self {
+            outbox: Arc::new(Mutex::new(Outbox::open(journal)?)),
+            targets,
+            problems,
+            client: client(),
+            clock: settings.clock.clone(),
+            backoff: settings.backoff,
+            me: claimant_name(),
+            batch: settings.batch.max(1),
+            rng: Mutex::new(StdRng::from_os_rng()),
+            stop: Arc::new(AtomicBool::new(false)),
+        })
+    }
+
+    /// A fixed random sequence, for tests.
+    pub fn seed(&self, seed: u64) {
+        *self.rng.lock().expect("rng") = StdRng::seed_from_u64(seed);
+    }
+
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    pub fn targets(&self) -> &[Arc<Target>] {
+        &self.targets
+    }
+
+    /// Makes a running pass stop after the row in flight (claims are released).
+    pub fn stop_flag(&self) -> Arc<AtomicBool> {
+        self.stop.clone()
+    }
+
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Outbox) -> Result<T, OutboxError> + Send + 'static,
+    ) -> Result<T, OutboxError> {
+        let ob = self.outbox.clone();
+        tokio::task::spawn_blocking(move || f(&mut ob.lock().expect("outbox lock")))
+            .await
+            .expect("outbox task does not panic")
+    }
+
+    /// Deliver every row that is due, until none is.
+    pub async fn pass(&self) -> Result<PassReport, OutboxError> {
+        let drains = self
+            .targets
+            .iter()
+            .filter(|t| t.kind().receives_events())
+            .map(|t| self.drain(t.clone()));
+        let mut total = PassReport::default();
+        for r in futures::future::join_all(drains).await {
+            total += r?;
+        }
+        Ok(total)
+    }
+
+    async fn drain(&self, t: Arc<Target>) -> Result<PassReport, OutboxError> {
+        let mut report = PassReport::default();
+        // A claim must outlive the batch, even if every row times out.
+        let lease = t.endpoint.timeout * self.batch as u32 + Duration::from_secs(30);
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return Ok(report);
+            }
+            let (name, me, now, batch) = (
+                t.name().to_string(),
+                self.me.clone(),
+                self.clock.now(),
+                self.batch,
+            );
+            let rows = self
+                .db(move |ob| ob.claim(&name, &me, now, lease, batch))
+                .await?;
+            if rows.is_empty() {
+                return Ok(report);
+            }
+            for (i, row) in rows.iter().enumerate() {
+                if self.stop.load(Ordering::Relaxed) {
+                    self.release(&rows[i..]).await?;
+                    return Ok(report);
+                }
+                let now = self.clock.now();
+                let outcome = adapters::deliver(&self.client, &t, row, now).await;
+                let id = row.id;
+                match outcome {
+                    Outcome::Delivered { remote_id } => {
+                        let now = self.clock.now();
+                        self.db(move |ob| ob.delivered(id, now, remote_id.as_deref()))
+                            .await?;
+                        report.delivered += 1;
+                    }
+                    Outcome::Park { error } => {
+                        self.db(move |ob| ob.park(id, &error)).await?;
+                        report.parked += 1;
+                    }
+                    Outcome::Retry { error, retry_after } => {
+                        let next = self.next_attempt(row.attempts as u32 + 1, retry_after);
+                        self.db(move |ob| ob.failed(id, next, &error)).await?;
+                        report.retried += 1;
+                        // In order: the rest wait behind this one.
+                        self.release(&rows[i + 1..]).await?;
+                        return Ok(report);
+                    }
+                }
+            }
+        }
+    }
+
+    fn next_attempt(&self, failures: u32, retry_after: Option<Duration>) -> DateTime<Utc> {
+        let unit: f64 = self.rng.lock().expect("rng").random();
+        let wait = self.backoff.delay(failures, unit, retry_after);
+        self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
+    }
+
+    async fn release(&self, rows: &[super::outbox::OutboxRow]) -> Result<(), OutboxError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let me = self.me.clone();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.db(move |ob| ob.release(&ids, &me)).await
+    }
+
+    /// Health from the journal, plus this worker's own problems.
+    pub async fn health(&self) -> Result<SyncHealth, OutboxError> {
+        let mut h = self.db(|ob| ob.health()).await?;
+        h.problems = self.problems.clone();
+        Ok(h)
+    }
+
+    /// Pending rows this worker can deliver, and those it cannot (endpoints
+    /// not configured here, or unusable).
+    pub async fn pending(&self) -> Result<(usize, Vec<(String, usize)>), OutboxError> {
+        let names: Vec<String> = self.targets.iter().map(|t| t.name().to_string()).collect();
+        let all = self.db(|ob| ob.pending_by_endpoint()).await?;
+        let (mine, others): (Vec<_>, Vec<_>) =
+            all.into_iter().partition(|(e, _)| names.contains(e));
+        Ok((mine.iter().map(|(_, n)| n).sum(), others))
+    }
+
+    /// When the next row of ours may be attempted.
+    pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>, OutboxError> {
+        let names: Vec<String> = self.targets.iter().map(|t| t.name().to_string()).collect();
+        self.db(move |ob| ob.next_due(&names)).await
+    }
+
+    pub async fn last_incident(
+        &self,
+        endpoint: &str,
+    ) -> Result<Option<crate::domain::IncidentId>, OutboxError> {
+        let e = endpoint.to_string();
+        self.db(move |ob| ob.last_incident(&e)).await
+    }
+}
+
+enum Command {
+    Force,
+    Stop,
+}
+
+/// What the screen holds: the running worker, its latest health, and the
+/// means to wake it or stop it.
+pub struct SyncHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    stop: Arc<AtomicBool>,
+    health: watch::Receiver<SyncHealth>,
+    task: JoinHandle<()>,
+}
+
+impl SyncHandle {
+    /// Start the worker on `runtime`. It opens its own connections to the
+    /// journal; if that fails, the failure shows in `health().problems`.
+    pub fn spawn(runtime: &tokio::runtime::Handle, settings: SyncSettings) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (health_tx, health_rx) = watch::channel(SyncHealth::default());
+        let stop = Arc::new(AtomicBool::new(false));
+        let task = runtime.spawn(run(settings, rx, health_tx, stop.clone()));
+        Self {
+            commands: tx,
+            stop,
+            health: health_rx,
+            task,
+        }
+    }
+
+    /// Deliver and read now, without waiting for the next tick.
+    pub fn force(&self) {
+        let _ = self.commands.send(Command::Force);
+    }
+
+    /// Stop after the request in flight; claimed rows are released.
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.commands.send(Command::Stop);
+    }
+
+    /// Wait until the worker has stopped.
+    pub async fn join(self) {
+        let _ = self.task.await;
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+
+    /// The latest health the worker published (never blocks).
+    pub fn health(&self) -> SyncHealth {
+        self.health.borrow().clone()
+    }
+
+    /// A receiver that wakes when health changes, for a `select!` loop.
+    pub fn watch(&self) -> watch::Receiver<SyncHealth> {
+        self.health.clone()
+    }
+}
+
+async fn run(
+    settings: SyncSettings,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    health: watch::Sender<SyncHealth>,
+    stop: Arc<AtomicBool>,
+) {
+    let problem = |p: String| SyncHealth {
+        problems: vec![p],
+        ..Default::default()
+    };
+    let opened = {
+        let s = settings.clone();
+        tokio::task::spawn_blocking(move || -> Result<_, OutboxError> {
+            let mut journal = Journal::open(&s.journal, s.playbooks.clone())?;
+            journal.set_outbox(Router::new(&s.endpoints).map(|r| Arc::new(r) as _));
+            let d = Deliverer::new(&journal, &s)?;
+            Ok((journal, d))
+        })
+        .await
+        .expect("open task does not panic")
+    };
+    let (journal, mut deliverer) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = health.send(problem(format!("sync cannot start: {e}")));
+            return;
+        }
+    };
+    deliverer.stop = stop.clone();
+    let mut reader = ChatReader::new(journal, &deliverer.targets, settings.clock.clone());
+    let mut ticker = tokio::time::interval(settings.tick);
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut last_read: Option<tokio::time::Instant> = None;
+    let mut read_problems: Vec<String> = Vec::new();
+    loop {
+        let forced = tokio::select! {
+            _ = ticker.tick() => false,
+            c = commands.recv() => match c {
+                Some(Command::Force) => true,
+                Some(Command::Stop) | None => break,
+            },
+        };
+        if stop.load(Ordering::Relaxed) {
+            break;
+        }
+        let mut problems = Vec::new();
+        // A long pass (thousands of rows) still shows progress each tick.
+        let publish = |extra: &[String]| {
+            let d = &deliverer;
+            let extra = extra.to_vec();
+            let health = &health;
+            async move {
+                if let Ok(mut h) = d.health().await {
+                    h.problems.extend(extra);
+                    health.send_if_modified(|old| {
+                        let changed = *old != h;
+                        *old = h;
+                        changed
+                    });
+                }
+            }
+        };
+        {
+            let pass = deliverer.pass();
+            tokio::pin!(pass);
+            let mut progress = tokio::time::interval(settings.tick);
+            progress.set_missed_tick_behavior(MissedTickBehavior::Skip);
+            progress.tick().await;
+            let result = loop {
+                tokio::select! {
+                    r = &mut pass => break r,
+                    _ = progress.tick() => publish(&read_problems).await,
+                }
+            };
+            if let Err(e) = result {
+                problems.push(format!("sync: {e}"));
+            }
+        }
+        let read_due = last_read.is_none_or(|t| t.elapsed() >= settings.read_every);
+        if !reader.is_empty() && (forced || read_due) {
+            last_read = Some(tokio::time::Instant::now());
+            read_problems = reader.read(&deliverer).await.1;
+        }
+        problems.extend(read_problems.iter().cloned());
+        if let Err(e) = deliverer.health().await {
+            let _ = health.send(problem(format!("sync: {e}")));
+        } else {
+            publish(&problems).await;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `cockpit sync status|retry|drop|run` and the config's secret rules, through
+//! the binary, against a loopback PagerDuty that refuses the first trigger.
+
+mod sync_mock;
+
+use assert_cmd::Command;
+use serde_json::json;
+use std::path::Path;
+
+use sync_mock::{Fault, Mock, Reply};
+
+fn cockpit(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::cargo_bin("cockpit")
+        .unwrap()
+        .arg("--journal")
+        .arg(dir.join("journal.sqlite"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .args(["--as", "ann"])
+        .args(args)
+        .env("CLI_TEST_PD_KEY", "R0123456789abcdef0123456789abcd")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (success, out, err) = cockpit(dir, args);
+    assert!(success, "cockpit {args:?}: {out}{err}");
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parked_row_is_shown_retried_and_dropped_from_the_command_line() {
+    let pd = Mock::start(sync_mock::pagerduty()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[[endpoint]]\nname = \"pd\"\nkind = \"pagerduty\"\nurl = \"{}\"\nrouting_key = \"env:CLI_TEST_PD_KEY\"\n",
+            pd.url("/v2/enqueue")
+        ),
+    )
+    .unwrap();
+    ok(d, &["declare", "checkout down", "--severity", "SEV1"]);
+    let status = ok(d, &["sync", "status"]);
+    assert!(status.starts_with("sync · 1 pending\n"), "{status}");
+    assert!(
+        status.contains("pd             pagerduty     ready"),
+        "{status}"
+    );
+
+    pd.fault(Fault::Reply(Reply::json(
+        400,
+        json!({"status": "invalid event", "message": "Event object is invalid", "errors": ["'payload.source' is missing"]}),
+    )));
+    let run = ok(d, &["sync", "run"]);
+    assert!(
+        run.starts_with("delivered 0, retried 0, parked 1\n"),
+        "{run}"
+    );
+    let status = ok(d, &["sync", "status"]);
+    assert!(status.starts_with("sync · 1 parked\n"), "{status}");
+    assert!(
+        status.contains("trigger     declared               parked  tries 1  400 Bad Request: Event object is invalid ('payload.source' is missing)"),
+        "{status}"
+    );
+    let json_status: serde_json::Value =
+        serde_json::from_str(&ok(d, &["sync", "status", "--json"])).unwrap();
+    assert_eq!(json_status["level"], "parked");
+    let id = json_status["rows"][0]["id"].as_i64().unwrap().to_string();
+
+    // Retry: back in line, delivered on the next run.
+    assert!(ok(d, &["sync", "retry", &id]).contains("is back in line"));
+    let run = ok(d, &["sync", "run"]);
+    assert!(
+        run.starts_with("delivered 1, retried 0, parked 0\n"),
+        "{run}"
+    );
+    let (success, _, err) = cockpit(d, &["sync", "retry", &id]);
+    assert!(!success);
+    assert!(
+        err.contains("is done; only a parked row can be retried"),
+        "{err}"
+    );
+
+    // Drop: parked again, then given up on; the timeline says so.
+    pd.fault(Fault::Reply(Reply::json(
+        400,
+        json!({"message": "Event object is invalid"}),
+    )));
+    ok(d, &["state", "resolved"]);
+    ok(d, &["sync", "run"]);
+    let json_status: serde_json::Value =
+        serde_json::from_str(&ok(d, &["sync", "status", "--json"])).unwrap();
+    let id = json_status["rows"][0]["id"].as_i64().unwrap().to_string();
+    let dropped = ok(
+        d,
+        &[
+            "sync",
+            "drop",
+            &id,
+            "--reason",
+            "resolved by hand in PagerDuty",
+        ],
+    );
+    assert!(
+        dropped.starts_with(&format!("dropped row {id}")),
+        "{dropped}"
+    );
+    let timeline = ok(d, &["timeline"]);
+    assert!(
+        timeline.contains("dropped a resolve to pd; it will never be sent (last error: 400 Bad Request: Event object is invalid): resolved by hand in PagerDuty"),
+        "{timeline}"
+    );
+    let status = ok(d, &["sync", "status"]);
+    assert!(status.starts_with("sync ok · last "), "{status}");
+    assert!(status.contains("nothing waiting"), "{status}");
+    assert_eq!(pd.world.lock().unwrap().alerts.len(), 1);
+}
+
+#[test]
+fn secrets_in_the_config_file_or_open_files_are_refused_with_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        "author = \"ann\"\n\n[[endpoint]]\nname = \"hook\"\nkind = \"slack_webhook\"\nurl = \"https://hooks.slack.com/services/T1/B2/XYZSECRET\"\n",
+    )
+    .unwrap();
+    let (success, _, err) = cockpit(d, &["list"]);
+    assert!(!success);
+    let config = d.join("config.toml");
+    assert!(
+        err.starts_with(&format!(
+            "cockpit: {}:6: endpoint.url: a slack_webhook URL is a credential",
+            config.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("XYZSECRET"), "{err}");
+
+    let key = d.join("hook-url");
+    std::fs::write(&key, "https://hooks.slack.com/services/T1/B2/XYZSECRET\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "[[endpoint]]\nname = \"hook\"\nkind = \"slack_webhook\"\nurl = \"file:{}\"\n",
+            key.display()
+        ),
+    )
+    .unwrap();
+    let status = ok(d, &["sync", "status"]);
+    assert!(
+        status.contains(&format!(
+            "hook           slack_webhook unusable: {}:2: endpoint `hook`: url: {} is readable by group or others (mode 640)",
+            config.display(),
+            key.display()
+        )),
+        "{status}"
+    );
+    assert!(!status.contains("XYZSECRET"), "{status}");
+    assert!(status.starts_with("sync: endpoint unusable"), "{status}");
+}
