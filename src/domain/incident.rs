@@ -394,13 +394,14 @@ impl Incident {
                 let role = known_role(pb, role)?;
                 non_empty(to, "the person taking over")?;
                 self.check_holds(&role, from)?;
-                if from == to {
+                // Handing to yourself, or to someone already holding a shared role.
+                if from == to || self.holders(&role).any(|h| &h.person == to) {
                     return Err(RuleError::AlreadyHolding {
                         role,
                         person: to.clone(),
                     });
                 }
-                self.check_combines(pb, &role, to, Some(from))
+                self.check_combines(pb, &role, to)
             }
             Note { text, tag, .. } => {
                 non_empty(text, "a note")?;
@@ -515,22 +516,15 @@ impl Incident {
         {
             return Err(RuleError::RoleTaken { role, holder });
         }
-        self.check_combines(pb, &role, person, None)
+        self.check_combines(pb, &role, person)
     }
 
     /// A person may hold several roles only where the playbook says they combine.
-    fn check_combines(
-        &self,
-        pb: &Playbook,
-        role: &str,
-        person: &str,
-        leaving: Option<&str>,
-    ) -> Result<(), RuleError> {
+    /// Callers have refused `person` already holding `role`, so every role
+    /// looked at here is another one.
+    fn check_combines(&self, pb: &Playbook, role: &str, person: &str) -> Result<(), RuleError> {
         let wanted = pb.role(role).expect("known role");
         for held in self.roles_of(person) {
-            if Some(person) == leaving && held.role == role {
-                continue;
-            }
             let other = pb.role(&held.role);
             let ok = wanted.combines_with.iter().any(|k| *k == held.role)
                 || other.is_some_and(|o| o.combines_with.iter().any(|k| k == role));
