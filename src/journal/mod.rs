@@ -11,5 +11,5 @@ mod schema;
 mod store;
 
 pub use error::JournalError;
-pub use schema::{APPLICATION_ID, latest_version};
+pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, TimelineQuery};

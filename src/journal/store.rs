@@ -55,7 +55,7 @@ impl Journal {
         )
         .map_err(|e| open_error(&path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| sql(&path, e))?;
-        check_identity(&conn, &path)?;
+        let up_to_date = check_identity(&conn, &path)?;
         // Only now, with the file known to be ours (or new), do we write to it.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| open_error(&path, e))?;
@@ -67,7 +67,11 @@ impl Journal {
             playbooks,
             cache: HashMap::new(),
         };
-        journal.migrate()?;
+        // An up-to-date journal is only read on open: opening twice, or a
+        // hundred CLI calls, never rewrites the file (and costs no commit).
+        if !up_to_date {
+            journal.migrate()?;
+        }
         Ok(journal)
     }
 
@@ -364,8 +368,9 @@ fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
     n
 }
 
-/// Read-only checks that the file is ours and not from the future.
-fn check_identity(conn: &Connection, path: &Path) -> Result<(), JournalError> {
+/// Read-only checks that the file is ours and not from the future. Returns
+/// whether it is a journal at the latest schema version (nothing to migrate).
+fn check_identity(conn: &Connection, path: &Path) -> Result<bool, JournalError> {
     let read = |pragma: &str| conn.pragma_query_value(None, pragma, |r| r.get::<_, i64>(0));
     let app_id = read("application_id").map_err(|e| open_error(path, e))?;
     let version = read("user_version").map_err(|e| open_error(path, e))?;
@@ -382,7 +387,7 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(), JournalError> {
             supported: latest_version(),
         });
     }
-    Ok(())
+    Ok(app_id == APPLICATION_ID && version == latest_version())
 }
 
 fn open_error(path: &Path, e: rusqlite::Error) -> JournalError {
