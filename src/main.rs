@@ -2,10 +2,21 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-use cockpit::cli::{Cli, run};
+use cockpit::cli::{Cli, run, usage_error_line};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version are not errors.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("cockpit: {}", usage_error_line(&e.to_string()));
+            return ExitCode::from(2);
+        }
+    };
     match run(cli) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();

@@ -6,7 +6,6 @@ mod common;
 use rusqlite::Connection;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cockpit::domain::{EventKind, IncidentId, RuleError};
 use cockpit::journal::{
@@ -187,43 +186,6 @@ fn a_directory_is_not_a_journal() {
     let dir = tempfile::tempdir().unwrap();
     let err = Journal::open(dir.path(), playbooks()).err().unwrap();
     assert!(matches!(err, JournalError::IsDirectory { .. }), "{err}");
-}
-
-/// A directory nobody may write to, root included: chmod is enough for other
-/// users; root bypasses modes, so it also gets the ext4 immutable flag.
-struct Unwritable(PathBuf);
-
-impl Unwritable {
-    fn new(dir: &Path) -> Self {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
-        let guard = Self(dir.to_path_buf());
-        if guard.writable() {
-            let status = Command::new("chattr").arg("+i").arg(dir).status();
-            assert!(
-                matches!(status, Ok(s) if s.success()) && !guard.writable(),
-                "cannot make {} unwritable for this user (chattr +i failed: {status:?}); \
-                 this test needs a filesystem with the immutable flag, or a non-root user",
-                dir.display()
-            );
-        }
-        guard
-    }
-
-    fn writable(&self) -> bool {
-        let probe = self.0.join(".probe");
-        let ok = fs::write(&probe, b"x").is_ok();
-        let _ = fs::remove_file(&probe);
-        ok
-    }
-}
-
-impl Drop for Unwritable {
-    fn drop(&mut self) {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
-        let _ = fs::set_permissions(&self.0, fs::Permissions::from_mode(0o755));
-    }
 }
 
 #[test]
@@ -535,4 +497,26 @@ fn fold_snapshots_are_used_and_stale_ones_ignored() {
         .unwrap();
     let mut j = open(&path);
     assert_eq!(j.incident(id).unwrap().title, "db down");
+}
+
+#[test]
+fn incidents_are_found_by_a_unique_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = open(&dir.path().join("journal.sqlite"));
+    let id = |s: &str| IncidentId::parse(s).unwrap();
+    let (a, b) = (
+        id("0123aaaa-0000-4000-8000-000000000000"),
+        id("0124bbbb-0000-4000-8000-000000000000"),
+    );
+    j.append(event(a, 0, declared("one"))).unwrap();
+    j.append(event(b, 1, declared("two"))).unwrap();
+    assert_eq!(j.resolve_incident("0123").unwrap(), a);
+    assert_eq!(j.resolve_incident("0124BB").unwrap(), b);
+    let err = j.resolve_incident("012").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`012` matches several incidents: 0123aaaa, 0124bbbb"
+    );
+    let err = j.resolve_incident("99").unwrap_err();
+    assert_eq!(err.to_string(), "no incident matches `99`");
 }

@@ -6,5 +6,5 @@ mod run;
 mod when;
 
 pub use args::{ActionCmd, Cli, CloseCmd, Command, Global, PlaybookCmd, RoleCmd, Verb};
-pub use run::{Failure, open_cockpit, run};
+pub use run::{Failure, open_cockpit, run, usage_error_line};
 pub use when::parse_when;

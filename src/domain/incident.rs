@@ -489,7 +489,7 @@ impl Incident {
         }
         let current = pb.state(&self.state);
         let allowed = current.map(|s| s.next.clone()).unwrap_or_default();
-        if allowed.iter().any(|k| *k == target.key) {
+        if allowed.contains(&target.key) {
             Ok(())
         } else {
             Err(RuleError::StateTransition {
@@ -526,7 +526,7 @@ impl Incident {
         let wanted = pb.role(role).expect("known role");
         for held in self.roles_of(person) {
             let other = pb.role(&held.role);
-            let ok = wanted.combines_with.iter().any(|k| *k == held.role)
+            let ok = wanted.combines_with.contains(&held.role)
                 || other.is_some_and(|o| o.combines_with.iter().any(|k| k == role));
             if !ok {
                 return Err(RuleError::RolesDoNotCombine {

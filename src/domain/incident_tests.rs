@@ -674,8 +674,7 @@ fn replay_records_refused_events_and_goes_on() {
 #[test]
 fn replay_equals_applying_one_by_one() {
     let mut r = Run::new();
-    let mut log = Vec::new();
-    log.push(r.ok(declared("db down", "SEV2")));
+    let mut log = vec![r.ok(declared("db down", "SEV2"))];
     log.push(r.at(2).ok(EventKind::RoleAssigned {
         role: "ic".into(),
         person: "ann".into(),

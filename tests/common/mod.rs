@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::sync::Arc;
 
 use cockpit::config::load_playbooks;
@@ -63,4 +65,41 @@ pub fn side_files(path: &Path) -> Vec<PathBuf> {
         .map(|s| PathBuf::from(format!("{}{s}", path.display())))
         .filter(|p| p.exists())
         .collect()
+}
+
+/// A directory nobody may write to, root included: chmod is enough for other
+/// users; root bypasses modes, so it also gets the ext4 immutable flag.
+pub struct Unwritable(PathBuf);
+
+impl Unwritable {
+    pub fn new(dir: &Path) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
+        let guard = Self(dir.to_path_buf());
+        if guard.writable() {
+            let status = Command::new("chattr").arg("+i").arg(dir).status();
+            assert!(
+                matches!(status, Ok(s) if s.success()) && !guard.writable(),
+                "cannot make {} unwritable for this user (chattr +i failed: {status:?}); \
+                 this test needs a filesystem with the immutable flag, or a non-root user",
+                dir.display()
+            );
+        }
+        guard
+    }
+
+    fn writable(&self) -> bool {
+        let probe = self.0.join(".probe");
+        let ok = fs::write(&probe, b"x").is_ok();
+        let _ = fs::remove_file(&probe);
+        ok
+    }
+}
+
+impl Drop for Unwritable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = Command::new("chattr").arg("-i").arg(&self.0).status();
+        let _ = fs::set_permissions(&self.0, fs::Permissions::from_mode(0o755));
+    }
 }
