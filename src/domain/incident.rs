@@ -291,7 +291,8 @@ impl Incident {
     }
 
     pub fn action(&self, id: EventId) -> Option<&Action> {
-        self.actions.iter().find(|a| a.id == id)
+        // Newest first: the actions being decided and carried out are the recent ones.
+        self.actions.iter().rev().find(|a| a.id == id)
     }
 
     /// Find an action by `#3`, `3` or an id prefix.
@@ -719,7 +720,7 @@ impl Incident {
             | ActionFailed(u)
             | ActionReverted(u) => {
                 let to = action_target(&e.kind).expect("action kind");
-                if let Some(a) = self.actions.iter_mut().find(|a| a.id == u.action) {
+                if let Some(a) = self.actions.iter_mut().rev().find(|a| a.id == u.action) {
                     a.status = to;
                     a.history.push(ActionStep {
                         status: to,
