@@ -87,6 +87,13 @@ fn wait_all(writers: Vec<Writer>) {
     for mut w in writers {
         let mut rest = String::new();
         w.stdout.read_to_string(&mut rest).unwrap();
+        eprintln!(
+            "{}",
+            rest.lines()
+                .filter(|l| l.contains("WORST"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         let out = w.child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -104,16 +111,20 @@ fn two_processes_append_a_thousand_notes_each() {
         let id = IncidentId::parse(&std::env::var("WRITER_INCIDENT").unwrap()).unwrap();
         let mut cockpit = cockpit_for(&journal, &me);
         ready_then_wait();
+        let mut worst = std::time::Duration::ZERO;
         for n in 0..NOTES_EACH {
             let note = Intent::Note {
                 text: format!("{me} note {n}"),
                 tag: None,
                 private: false,
             };
+            let start = std::time::Instant::now();
             if let Err(e) = cockpit.act(id, note, None) {
                 panic!("{me}: note {n}: {e}");
             }
+            worst = worst.max(start.elapsed());
         }
+        println!("WRITER-WORST-WAIT-MS {}", worst.as_millis());
         return;
     }
 

@@ -6,10 +6,12 @@
 //! write nor see `database is locked` (MEASURED.md: deferred transactions
 //! failed hundreds of times; immediate ones with a busy timeout never did).
 
+mod busy;
 mod error;
 mod schema;
 mod store;
 
+pub use busy::BUSY_TIMEOUT;
 pub use error::JournalError;
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, TimelineQuery};

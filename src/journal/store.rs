@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
+use super::busy::busy_wait;
 use super::error::JournalError;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 use crate::domain::playbook::PlaybookSet;
@@ -15,8 +15,6 @@ use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 const FOLD_VERSION: i64 = 1;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
-/// How long a writer waits for another process's transaction.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
 
@@ -47,14 +45,16 @@ impl Journal {
     pub fn open(path: &Path, playbooks: Arc<PlaybookSet>) -> Result<Self, JournalError> {
         let path = path.to_path_buf();
         check_file(&path)?;
-        let conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(&path, e))?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| sql(&path, e))?;
+        // Waits for other processes' writes (see busy.rs for why not busy_timeout).
+        conn.busy_handler(Some(busy_wait))
+            .map_err(|e| sql(&path, e))?;
         let up_to_date = check_identity(&conn, &path)?;
         // Only now, with the file known to be ours (or new), do we write to it.
         conn.pragma_update(None, "journal_mode", "WAL")
