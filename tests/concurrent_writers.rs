@@ -18,7 +18,7 @@ use common::*;
 
 const ROLE: &str = "COCKPIT_TEST_WRITER";
 const NOTES_EACH: usize = 1_000;
-const FRESH_ROUNDS: usize = 15;
+const FRESH_ROUNDS: usize = 40;
 
 fn cockpit_for(journal: &Path, author: &str) -> Cockpit {
     let global = Global {

@@ -41,6 +41,27 @@ pub fn busy_wait(tries: i32) -> bool {
     true
 }
 
+/// Run `op` again while it fails with `SQLITE_BUSY` that SQLite did not wait
+/// out itself. Switching a new file to WAL is one: it reads the header, then
+/// needs the exclusive lock, and SQLite never calls the busy handler for a
+/// reader that wants to write (it could deadlock), so two processes creating
+/// one journal at the same moment got `database is locked` from the loser.
+/// Tried again, the loser finds the file in WAL mode already.
+pub fn retry_when_busy<T>(mut op: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let mut tries = 0;
+    loop {
+        match op() {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && busy_wait(tries) =>
+            {
+                tries += 1
+            }
+            other => return other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +83,29 @@ mod tests {
         assert!(!busy_wait(7));
         // ...and the next wait starts afresh.
         assert!(busy_wait(0));
+    }
+
+    #[test]
+    fn busy_is_tried_again_and_other_errors_are_not() {
+        let busy = || {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            )
+        };
+        let mut calls = 0;
+        let r = retry_when_busy(|| {
+            calls += 1;
+            if calls < 3 { Err(busy()) } else { Ok(calls) }
+        });
+        assert_eq!(r.unwrap(), 3);
+
+        let mut calls = 0;
+        let r: rusqlite::Result<()> = retry_when_busy(|| {
+            calls += 1;
+            Err(rusqlite::Error::InvalidQuery)
+        });
+        assert!(r.is_err());
+        assert_eq!(calls, 1);
     }
 }

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::busy::busy_wait;
+use super::busy::{busy_wait, retry_when_busy};
 use super::error::JournalError;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 use crate::domain::playbook::PlaybookSet;
@@ -57,7 +57,7 @@ impl Journal {
             .map_err(|e| sql(&path, e))?;
         let up_to_date = check_identity(&conn, &path)?;
         // Only now, with the file known to be ours (or new), do we write to it.
-        conn.pragma_update(None, "journal_mode", "WAL")
+        retry_when_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))
             .map_err(|e| open_error(&path, e))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| sql(&path, e))?;
@@ -371,11 +371,17 @@ fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
 /// Read-only checks that the file is ours and not from the future. Returns
 /// whether it is a journal at the latest schema version (nothing to migrate).
 fn check_identity(conn: &Connection, path: &Path) -> Result<bool, JournalError> {
-    let read = |pragma: &str| conn.pragma_query_value(None, pragma, |r| r.get::<_, i64>(0));
-    let app_id = read("application_id").map_err(|e| open_error(path, e))?;
-    let version = read("user_version").map_err(|e| open_error(path, e))?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+    // One statement, so one consistent view: read one by one, another process
+    // creating the journal could commit between the reads, and its tables
+    // without its mark made it look like another program's database.
+    let (app_id, version, tables): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id),
+                    (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_master)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .map_err(|e| open_error(path, e))?;
     if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
         return Err(JournalError::ForeignDatabase { path: path.into() });
