@@ -520,3 +520,39 @@ fn incidents_are_found_by_a_unique_prefix() {
     let err = j.resolve_incident("99").unwrap_err();
     assert_eq!(err.to_string(), "no incident matches `99`");
 }
+
+/// Another program crashed (or is running) with writes still in its WAL: the
+/// refusal must not checkpoint them into its database, nor remove its WAL.
+#[test]
+fn another_programs_unfinished_wal_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.db");
+    let c = Connection::open(&live).unwrap();
+    c.pragma_update(None, "journal_mode", "WAL").unwrap();
+    c.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    c.execute_batch("CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('soup');")
+        .unwrap();
+    // The files as a crash would leave them: database, WAL with the writes, index.
+    let path = dir.path().join("crashed.db");
+    for suffix in ["", "-wal", "-shm"] {
+        fs::copy(
+            format!("{}{suffix}", live.display()),
+            format!("{}{suffix}", path.display()),
+        )
+        .unwrap();
+    }
+    drop(c);
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    let (db_before, wal_before) = (fs::read(&path).unwrap(), fs::read(&wal).unwrap());
+    assert!(!wal_before.is_empty());
+    let err = Journal::open(&path, playbooks()).err().unwrap();
+    assert!(matches!(err, JournalError::ForeignDatabase { .. }), "{err}");
+    assert!(
+        fs::read(&path).unwrap() == db_before,
+        "the database was changed"
+    );
+    assert!(
+        fs::read(&wal).unwrap() == wal_before,
+        "the WAL was changed or removed"
+    );
+}

@@ -1,4 +1,5 @@
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::io::Read;
@@ -55,7 +56,23 @@ impl Journal {
         // Waits for other processes' writes (see busy.rs for why not busy_timeout).
         conn.busy_handler(Some(busy_wait))
             .map_err(|e| sql(&path, e))?;
+        // A refused file must stay as it was. If it has a WAL (another program
+        // running, or one that crashed), closing our connection would
+        // checkpoint that WAL into its database: not until the file is known
+        // to be ours. (Without one, closing removes the empty WAL our reads
+        // created, as it should.)
+        let had_wal = side_file(&path, "-wal").exists();
+        let no_checkpoint = |conn: &Connection, on: bool| {
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on)
+                .map_err(|e| sql(&path, e))
+        };
+        if had_wal {
+            no_checkpoint(&conn, true)?;
+        }
         let up_to_date = check_identity(&conn, &path)?;
+        if had_wal {
+            no_checkpoint(&conn, false)?;
+        }
         // Only now, with the file known to be ours (or new), do we write to it.
         retry_when_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))
             .map_err(|e| open_error(&path, e))?;
@@ -328,6 +345,13 @@ impl Journal {
             .query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))
             .map_err(|e| sql(&self.path, e))
     }
+}
+
+/// `journal.sqlite-wal` and the like, next to the journal.
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Refuse, before SQLite touches it, a path that cannot be a journal.
