@@ -69,6 +69,11 @@ impl Journal {
         if had_wal {
             no_checkpoint(&conn, true)?;
         }
+        // Plans that do not change with the values bound: otherwise SQLite
+        // (built with STAT4) re-prepares the catch-up query `seq > ?` on every
+        // append, the largest CPU cost of a note after the fsync.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(|e| sql(&path, e))?;
         let up_to_date = check_identity(&conn, &path)?;
         if had_wal {
             no_checkpoint(&conn, false)?;
