@@ -83,25 +83,23 @@ fn start_together(test: &str, n: usize, env: &[(&str, String)], home: &Path) -> 
     writers
 }
 
-fn wait_all(writers: Vec<Writer>) {
-    for mut w in writers {
-        let mut rest = String::new();
-        w.stdout.read_to_string(&mut rest).unwrap();
-        eprintln!(
-            "{}",
-            rest.lines()
-                .filter(|l| l.contains("WORST"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-        let out = w.child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success(),
-            "a writer failed ({}):\n{rest}\n{stderr}",
-            out.status
-        );
-    }
+/// Wait for every writer; each must succeed. Returns what each printed after "go".
+fn wait_all(writers: Vec<Writer>) -> Vec<String> {
+    writers
+        .into_iter()
+        .map(|mut w| {
+            let mut rest = String::new();
+            w.stdout.read_to_string(&mut rest).unwrap();
+            let out = w.child.wait_with_output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success(),
+                "a writer failed ({}):\n{rest}\n{stderr}",
+                out.status
+            );
+            rest
+        })
+        .collect()
 }
 
 #[test]
@@ -141,7 +139,11 @@ fn two_processes_append_a_thousand_notes_each() {
         &env,
         home.path(),
     );
-    wait_all(writers);
+    let reports = wait_all(writers);
+    let worst: Vec<&str> = reports
+        .iter()
+        .flat_map(|r| r.lines().filter(|l| l.starts_with("WRITER-WORST-WAIT-MS")))
+        .collect();
 
     let c = Connection::open(&path).unwrap();
     let mut stmt = c
@@ -167,7 +169,7 @@ fn two_processes_append_a_thousand_notes_each() {
     let (a, b) = (&seqs["writer0"], &seqs["writer1"]);
     assert!(
         a[0] < *b.last().unwrap() && b[0] < *a.last().unwrap(),
-        "the writers did not overlap"
+        "the writers did not overlap: one waited for the other to finish ({worst:?})"
     );
 
     let mut j = open(&path);
