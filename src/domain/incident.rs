@@ -12,6 +12,9 @@ use super::playbook::{Phase, Playbook};
 use super::rules::RuleError;
 use super::time::human_duration;
 
+/// The shortest id prefix that names an action; shorter references are numbers.
+pub const MIN_ID_PREFIX: usize = 4;
+
 /// One person holding one role for a stretch of time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Holding {
@@ -295,18 +298,26 @@ impl Incident {
         self.actions.iter().rev().find(|a| a.id == id)
     }
 
-    /// Find an action by `#3`, `3` or an id prefix.
+    /// Find an action by `#3`, `3` or an id prefix of at least
+    /// `MIN_ID_PREFIX` characters. `#3` is only ever a number, and so is a
+    /// shorter reference: "approve 9" must not approve whichever action's id
+    /// happens to start with 9.
     pub fn find_action(&self, reference: &str) -> Result<&Action, RuleError> {
-        let r = reference.trim().trim_start_matches('#');
+        let unknown = || RuleError::UnknownAction(reference.to_string());
+        let given = reference.trim();
+        let r = given.trim_start_matches('#');
         if let Ok(n) = r.parse::<usize>()
             && let Some(a) = self.actions.iter().find(|a| a.number == n)
         {
             return Ok(a);
         }
+        if given.starts_with('#') || r.len() < MIN_ID_PREFIX {
+            return Err(unknown());
+        }
         let mut hits = self.actions.iter().filter(|a| a.id.matches_prefix(r));
         match (hits.next(), hits.next()) {
             (Some(a), None) => Ok(a),
-            _ => Err(RuleError::UnknownAction(reference.to_string())),
+            _ => Err(unknown()),
         }
     }
 

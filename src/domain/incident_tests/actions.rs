@@ -153,6 +153,24 @@ fn proposals_are_numbered_and_keep_what_why_risk_and_revert() {
 }
 
 #[test]
+fn numbers_are_never_read_as_id_prefixes() {
+    let mut r = Run::declared();
+    let mut e = r.event(propose("fail over"));
+    e.id = EventId(uuid::Uuid::parse_str("9999abcd-0000-4000-8000-000000000000").unwrap());
+    r.inc.apply(&e, &r.pb).unwrap();
+    for reference in ["9", "#9", "99", "#9999", "999"] {
+        assert_eq!(
+            r.inc.find_action(reference).unwrap_err(),
+            RuleError::UnknownAction(reference.into()),
+            "{reference}"
+        );
+    }
+    assert_eq!(r.inc.find_action("9999").unwrap().id, e.id);
+    assert_eq!(r.inc.find_action("9999ab").unwrap().id, e.id);
+    assert_eq!(r.inc.find_action(" #1 ").unwrap().id, e.id);
+}
+
+#[test]
 fn steps_apply_to_the_named_action_only() {
     let (mut r, first) = action_in(ActionStatus::Approved);
     let second = r.ok(propose("restart pgbouncer")).id;
