@@ -8,6 +8,7 @@
 
 mod busy;
 mod error;
+mod immediate;
 mod schema;
 mod store;
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::busy::{busy_wait, retry_when_busy};
 use super::error::JournalError;
+use super::immediate::Immediate;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
@@ -134,26 +135,23 @@ impl Journal {
     /// Check `event` against its incident's rules and write it durably.
     /// Returns the event with its sequence number once it is committed.
     pub fn append(&mut self, mut event: Event) -> Result<Event, JournalError> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| sql(&path, e))?;
+        let path = &self.path;
+        let tx = Immediate::begin(&self.conn).map_err(|e| sql(path, e))?;
         let mut cached = match self.cache.remove(&event.incident) {
             Some(c) => c,
-            None => load_cached(&tx, &path, &self.playbooks, event.incident)?,
+            None => load_cached(&tx, path, &self.playbooks, event.incident)?,
         };
         let playbook = if cached.incident.declared {
             playbook_for(&self.playbooks, &cached.incident, None)?
         } else {
-            let first = first_event(&tx, &path, event.incident)?;
+            let first = first_event(&tx, path, event.incident)?;
             playbook_for(
                 &self.playbooks,
                 &cached.incident,
                 Some(first.as_ref().unwrap_or(&event)),
             )?
         };
-        catch_up(&tx, &path, &mut cached, &playbook)?;
+        catch_up(&tx, path, &mut cached, &playbook)?;
         let checked = cached.incident.apply(&event, &playbook);
         if let Err(e) = checked {
             self.cache.insert(event.incident, cached);
@@ -165,7 +163,7 @@ impl Journal {
         let seq = {
             let mut insert = tx
                 .prepare_cached("INSERT INTO events (id, incident, at, recorded_at, author, kind, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-                .map_err(|e| sql(&path, e))?;
+                .map_err(|e| sql(path, e))?;
             insert
                 .execute(params![
                     event.id.to_string(),
@@ -176,7 +174,7 @@ impl Journal {
                     kind,
                     body
                 ])
-                .map_err(|e| sql(&path, e))?;
+                .map_err(|e| sql(path, e))?;
             tx.last_insert_rowid()
         };
         if matches!(event.kind, EventKind::Declared { .. }) {
@@ -184,9 +182,9 @@ impl Journal {
                 "INSERT INTO incidents (id, declared_seq) VALUES (?1, ?2)",
                 params![event.incident.to_string(), seq],
             )
-            .map_err(|e| sql(&path, e))?;
+            .map_err(|e| sql(path, e))?;
         }
-        tx.commit().map_err(|e| sql(&path, e))?;
+        tx.commit().map_err(|e| sql(path, e))?;
         cached.last_seq = seq;
         event.seq = Some(seq);
         self.cache.insert(event.incident, cached);
