@@ -5,6 +5,8 @@
 //! that writes them, so several processes appending at once neither lose a
 //! write nor see `database is locked` (MEASURED.md: deferred transactions
 //! failed hundreds of times; immediate ones with a busy timeout never did).
+//! Waiting writers retry every fraction of a millisecond (`busy.rs`), so
+//! processes writing back to back take turns instead of one starving.
 
 mod busy;
 mod error;
