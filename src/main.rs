@@ -2,11 +2,22 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-use cockpit::cli::{Cli, Failure, run, screen};
+use cockpit::cli::{Cli, Failure, run, screen, usage_error_line};
 
 fn main() -> ExitCode {
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version are not errors.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("cockpit: {}", usage_error_line(&e.to_string()));
+            return ExitCode::from(2);
+        }
+    };
     let _log = cockpit::logging::init(cli.global.journal.as_deref());
     let result = match cli.command {
         None => screen(&cli.global).map(|()| String::new()),

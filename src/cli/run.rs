@@ -73,6 +73,44 @@ impl From<crate::journal::JournalError> for Failure {
     }
 }
 
+/// clap renders a usage error over several lines (message, tips, usage,
+/// "For more information"); the user gets one: the message and the usage.
+pub fn usage_error_line(rendered: &str) -> String {
+    let usage = rendered
+        .lines()
+        .find_map(|l| l.strip_prefix("Usage: "))
+        .map(str::trim);
+    // A command group given without its command (`cockpit role`): clap shows
+    // the group's help; name the commands it takes instead.
+    if !rendered.starts_with("error:")
+        && let Some(list) = rendered.split("Commands:\n").nth(1)
+    {
+        let commands: Vec<&str> = list
+            .lines()
+            .take_while(|l| !l.trim().is_empty())
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|c| *c != "help")
+            .collect();
+        return format!(
+            "a command is missing: {}; usage: {}",
+            commands.join(", "),
+            usage.unwrap_or("cockpit --help")
+        );
+    }
+    let first = rendered.split("\n\n").next().unwrap_or("");
+    let message = first
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    match usage {
+        Some(usage) => format!("{message}; usage: {usage}"),
+        None => message.to_string(),
+    }
+}
+
 /// Load configuration and playbooks and open the journal, as every command does.
 pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
     open(global).map(|(c, _, _)| c)
@@ -451,4 +489,28 @@ fn demo(global: &Global) -> Result<(), Failure> {
         code: 1,
         message: format!("{e:#}"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_become_one_line() {
+        let rendered = "error: the following required arguments were not provided:\n  <TEXT>...\n\nUsage: cockpit note <TEXT>...\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_error_line(rendered),
+            "the following required arguments were not provided: <TEXT>...; usage: cockpit note <TEXT>..."
+        );
+        let rendered = "error: invalid value 'up' for '--trend <TREND>'\n  [possible values: better, same, worse]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            usage_error_line(rendered),
+            "invalid value 'up' for '--trend <TREND>' [possible values: better, same, worse]"
+        );
+        let rendered = "Assign, engage, release or hand off roles\n\nUsage: cockpit role [OPTIONS] <COMMAND>\n\nCommands:\n  assign   Assign ROLE to PERSON\n  engage   PERSON has engaged\n  help     Print this message\n\nOptions:\n  --json\n";
+        assert_eq!(
+            usage_error_line(rendered),
+            "a command is missing: assign, engage; usage: cockpit role [OPTIONS] <COMMAND>"
+        );
+    }
 }

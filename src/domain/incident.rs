@@ -15,6 +15,9 @@ use super::roster::Handoff;
 use super::rules::RuleError;
 use super::time::human_duration;
 
+/// The shortest id prefix that names an action; shorter references are numbers.
+pub const MIN_ID_PREFIX: usize = 4;
+
 /// One person holding one role for a stretch of time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Holding {
@@ -337,21 +340,30 @@ impl Incident {
     }
 
     pub fn action(&self, id: EventId) -> Option<&Action> {
-        self.actions.iter().find(|a| a.id == id)
+        // Newest first: the actions being decided and carried out are the recent ones.
+        self.actions.iter().rev().find(|a| a.id == id)
     }
 
-    /// Find an action by `#3`, `3` or an id prefix.
+    /// Find an action by `#3`, `3` or an id prefix of at least
+    /// `MIN_ID_PREFIX` characters. `#3` is only ever a number, and so is a
+    /// shorter reference: "approve 9" must not approve whichever action's id
+    /// happens to start with 9.
     pub fn find_action(&self, reference: &str) -> Result<&Action, RuleError> {
-        let r = reference.trim().trim_start_matches('#');
+        let unknown = || RuleError::UnknownAction(reference.to_string());
+        let given = reference.trim();
+        let r = given.trim_start_matches('#');
         if let Ok(n) = r.parse::<usize>()
             && let Some(a) = self.actions.iter().find(|a| a.number == n)
         {
             return Ok(a);
         }
+        if given.starts_with('#') || r.len() < MIN_ID_PREFIX {
+            return Err(unknown());
+        }
         let mut hits = self.actions.iter().filter(|a| a.id.matches_prefix(r));
         match (hits.next(), hits.next()) {
             (Some(a), None) => Ok(a),
-            _ => Err(RuleError::UnknownAction(reference.to_string())),
+            _ => Err(unknown()),
         }
     }
 
@@ -477,13 +489,14 @@ impl Incident {
                 let role = known_role(pb, role)?;
                 non_empty(to, "the person taking over")?;
                 self.check_holds(&role, from)?;
-                if from == to {
+                // Handing to yourself, or to someone already holding a shared role.
+                if from == to || self.holders(&role).any(|h| &h.person == to) {
                     return Err(RuleError::AlreadyHolding {
                         role,
                         person: to.clone(),
                     });
                 }
-                self.check_combines(pb, &role, to, Some(from))?;
+                self.check_combines(pb, &role, to)?;
                 self.check_handoff_offer(pb, &role, briefing, &event.author)
             }
             HandoffAccepted { role, person } => {
@@ -652,22 +665,20 @@ impl Incident {
         {
             return Err(RuleError::RoleTaken { role, holder });
         }
-        self.check_combines(pb, &role, person, None)
+        self.check_combines(pb, &role, person)
     }
 
     /// A person may hold several roles only where the playbook says they combine.
+    /// Callers have refused `person` already holding `role`, so every role
+    /// looked at here is another one.
     pub(crate) fn check_combines(
         &self,
         pb: &Playbook,
         role: &str,
         person: &str,
-        leaving: Option<&str>,
     ) -> Result<(), RuleError> {
         let wanted = pb.role(role).expect("known role");
         for held in self.roles_of(person) {
-            if Some(person) == leaving && held.role == role {
-                continue;
-            }
             let other = pb.role(&held.role);
             let ok = wanted.combines_with.contains(&held.role)
                 || other.is_some_and(|o| o.combines_with.iter().any(|k| k == role));
@@ -1000,7 +1011,7 @@ impl Incident {
             | ActionFailed(u)
             | ActionReverted(u) => {
                 let to = action_target(&e.kind).expect("action kind");
-                if let Some(a) = self.actions.iter_mut().find(|a| a.id == u.action) {
+                if let Some(a) = self.actions.iter_mut().rev().find(|a| a.id == u.action) {
                     a.status = to;
                     a.history.push(ActionStep {
                         status: to,

@@ -379,6 +379,6 @@ impl Incident {
                 holder: other.person.clone(),
             });
         }
-        self.check_combines(pb, &def.key, person, Some(&pending.from))
+        self.check_combines(pb, &def.key, person)
     }
 }

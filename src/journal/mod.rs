@@ -5,13 +5,18 @@
 //! that writes them, so several processes appending at once neither lose a
 //! write nor see `database is locked` (MEASURED.md: deferred transactions
 //! failed hundreds of times; immediate ones with a busy timeout never did).
+//! Waiting writers retry every fraction of a millisecond (`busy.rs`), so
+//! processes writing back to back take turns instead of one starving.
 
+mod busy;
 mod error;
+mod immediate;
 mod schema;
 mod store;
 mod timeline;
 
+pub use busy::BUSY_TIMEOUT;
 pub use error::JournalError;
-pub use schema::{APPLICATION_ID, latest_version};
+pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, OutboxItem, OutboxRouter, TimelineQuery};
 pub use timeline::{TimelineFilter, TimelineKey, key_of};

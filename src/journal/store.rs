@@ -1,12 +1,14 @@
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
+use super::busy::{busy_wait, retry_when_busy};
 use super::error::JournalError;
+use super::immediate::Immediate;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
@@ -15,8 +17,6 @@ use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 const FOLD_VERSION: i64 = 3;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
-/// How long a writer waits for another process's transaction.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(super) const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
 
@@ -68,17 +68,40 @@ impl Journal {
     pub fn open(path: &Path, playbooks: Arc<PlaybookSet>) -> Result<Self, JournalError> {
         let path = path.to_path_buf();
         check_file(&path)?;
-        let conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(&path, e))?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| sql(&path, e))?;
-        check_identity(&conn, &path)?;
+        // Waits for other processes' writes (see busy.rs for why not busy_timeout).
+        conn.busy_handler(Some(busy_wait))
+            .map_err(|e| sql(&path, e))?;
+        // A refused file must stay as it was. If it has a WAL (another program
+        // running, or one that crashed), closing our connection would
+        // checkpoint that WAL into its database: not until the file is known
+        // to be ours. (Without one, closing removes the empty WAL our reads
+        // created, as it should.)
+        let had_wal = side_file(&path, "-wal").exists();
+        let no_checkpoint = |conn: &Connection, on: bool| {
+            conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on)
+                .map_err(|e| sql(&path, e))
+        };
+        if had_wal {
+            no_checkpoint(&conn, true)?;
+        }
+        // Plans that do not change with the values bound: otherwise SQLite
+        // (built with STAT4) re-prepares the catch-up query `seq > ?` on every
+        // append, the largest CPU cost of a note after the fsync.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(|e| sql(&path, e))?;
+        let up_to_date = check_identity(&conn, &path)?;
+        if had_wal {
+            no_checkpoint(&conn, false)?;
+        }
         // Only now, with the file known to be ours (or new), do we write to it.
-        conn.pragma_update(None, "journal_mode", "WAL")
+        retry_when_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))
             .map_err(|e| open_error(&path, e))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(|e| sql(&path, e))?;
@@ -89,7 +112,11 @@ impl Journal {
             cache: HashMap::new(),
             outbox: None,
         };
-        journal.migrate()?;
+        // An up-to-date journal is only read on open: opening twice, or a
+        // hundred CLI calls, never rewrites the file (and costs no commit).
+        if !up_to_date {
+            journal.migrate()?;
+        }
         Ok(journal)
     }
 
@@ -104,12 +131,13 @@ impl Journal {
     /// row is then delivered again: at-least-once) but never corrupts.
     pub fn side_connection(&self) -> Result<Connection, JournalError> {
         let path = &self.path;
-        let conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_error(path, e))?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| sql(path, e))?;
+        conn.busy_handler(Some(busy_wait))
+            .map_err(|e| sql(path, e))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| sql(path, e))?;
         Ok(conn)
@@ -186,10 +214,7 @@ impl Journal {
         also: impl FnOnce(&Connection) -> rusqlite::Result<()>,
     ) -> Result<Option<Event>, JournalError> {
         let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| sql(&path, e))?;
+        let tx = Immediate::begin(&self.conn).map_err(|e| sql(&path, e))?;
         if skip_known {
             let known: Option<i64> = tx
                 .query_row(
@@ -448,6 +473,13 @@ impl Journal {
     }
 }
 
+/// `journal.sqlite-wal` and the like, next to the journal.
+fn side_file(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// Refuse, before SQLite touches it, a path that cannot be a journal.
 fn check_file(path: &Path) -> Result<(), JournalError> {
     if path.is_dir() {
@@ -486,13 +518,20 @@ fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
     n
 }
 
-/// Read-only checks that the file is ours and not from the future.
-fn check_identity(conn: &Connection, path: &Path) -> Result<(), JournalError> {
-    let read = |pragma: &str| conn.pragma_query_value(None, pragma, |r| r.get::<_, i64>(0));
-    let app_id = read("application_id").map_err(|e| open_error(path, e))?;
-    let version = read("user_version").map_err(|e| open_error(path, e))?;
-    let tables: i64 = conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+/// Read-only checks that the file is ours and not from the future. Returns
+/// whether it is a journal at the latest schema version (nothing to migrate).
+fn check_identity(conn: &Connection, path: &Path) -> Result<bool, JournalError> {
+    // One statement, so one consistent view: read one by one, another process
+    // creating the journal could commit between the reads, and its tables
+    // without its mark made it look like another program's database.
+    let (app_id, version, tables): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id),
+                    (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_master)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .map_err(|e| open_error(path, e))?;
     if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
         return Err(JournalError::ForeignDatabase { path: path.into() });
@@ -504,7 +543,7 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(), JournalError> {
             supported: latest_version(),
         });
     }
-    Ok(())
+    Ok(app_id == APPLICATION_ID && version == latest_version())
 }
 
 fn open_error(path: &Path, e: rusqlite::Error) -> JournalError {
