@@ -119,6 +119,7 @@ pub fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
         Overlay::Handoff(h) => handoff_key(m, h, k),
         Overlay::Close => close_key(m, k),
         Overlay::Checklists { checklist, step } => checklists_key(m, checklist, step, k),
+        Overlay::Sync { rows, selected } => sync_key(m, rows, selected, k),
     }
 }
 
@@ -199,6 +200,13 @@ fn submit_prompt(m: &mut Model, purpose: PromptPurpose, text: String) -> Vec<Eff
             Vec::new()
         }
         PromptPurpose::Object => act(m, Intent::Object(text)),
+        PromptPurpose::DropRow(row) => {
+            m.overlay = Some(Overlay::Sync {
+                rows: Vec::new(),
+                selected: 0,
+            });
+            vec![Effect::Send(Request::SyncDrop { row, reason: text })]
+        }
         PromptPurpose::TickWithNote { checklist, step } => act(
             m,
             Intent::ChecklistTick {
@@ -527,4 +535,43 @@ fn checklists_key(m: &mut Model, checklist: usize, step: usize, k: KeyEvent) -> 
     }
     reopen(m, ci2, si);
     Vec::new()
+}
+
+/// The sync overlay: j/k move, r retries a parked row, x drops it (asks why).
+fn sync_key(
+    m: &mut Model,
+    rows: Vec<crate::sync::OutboxRow>,
+    selected: usize,
+    k: KeyEvent,
+) -> Vec<Effect> {
+    let row = rows.get(selected).map(|r| (r.id, r.state));
+    let n = rows.len().max(1);
+    let mut effects = Vec::new();
+    let mut selected = selected;
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q') => return Vec::new(),
+        KeyCode::Down | KeyCode::Char('j') => selected = (selected + 1).min(n - 1),
+        KeyCode::Up | KeyCode::Char('k') => selected = selected.saturating_sub(1),
+        KeyCode::Char('r') => match row {
+            Some((id, crate::sync::RowState::Parked)) => {
+                effects = vec![Effect::Send(Request::SyncRetry(id)), Effect::SyncNow]
+            }
+            _ => m.say(Level::Info, "only a parked row can be retried"),
+        },
+        KeyCode::Char('x') => match row {
+            Some((id, crate::sync::RowState::Parked)) => {
+                m.overlay = Some(Overlay::Prompt(super::model::Prompt {
+                    title: format!("Drop row {id}: it will never be sent. Why?"),
+                    hint: "the timeline records the drop".into(),
+                    purpose: PromptPurpose::DropRow(id),
+                    input: single_line(""),
+                }));
+                return Vec::new();
+            }
+            _ => m.say(Level::Info, "only a parked row can be dropped"),
+        },
+        _ => {}
+    }
+    m.overlay = Some(Overlay::Sync { rows, selected });
+    effects
 }

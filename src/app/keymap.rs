@@ -56,6 +56,7 @@ pub enum Command {
     Close,
     Checklists,
     Export,
+    Sync,
 }
 
 impl Command {
@@ -105,6 +106,7 @@ impl Command {
             Close => "close the incident: ask, objections, watch, checklists",
             Checklists => "the playbook's checklists",
             Export => "write the postmortem draft (Markdown) into the current directory",
+            Sync => "delivery to paging and chat: rows waiting or parked; retry or drop",
         }
     }
 }

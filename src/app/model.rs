@@ -120,6 +120,7 @@ pub enum PromptPurpose {
     Filter,
     Object,
     TickWithNote { checklist: String, step: String },
+    DropRow(i64),
 }
 
 #[derive(Debug)]
@@ -194,6 +195,11 @@ pub enum Overlay {
         checklist: usize,
         step: usize,
     },
+    /// Outbox rows that still need something, as the worker last read them.
+    Sync {
+        rows: Vec<crate::sync::OutboxRow>,
+        selected: usize,
+    },
 }
 
 /// A note handed to the journal and not yet confirmed on disk.
@@ -236,6 +242,8 @@ pub struct Model {
     pub clock_selected: usize,
     /// Remembers which due periods were already notified.
     pub planner: NotifyPlanner,
+    /// Delivery health when endpoints are configured (`None`: no sync).
+    pub sync: Option<crate::sync::SyncHealth>,
 }
 
 impl Model {
@@ -267,6 +275,7 @@ impl Model {
             clocks: Vec::new(),
             clock_selected: 0,
             planner: NotifyPlanner::new(),
+            sync: None,
         }
     }
 

@@ -36,6 +36,8 @@ pub enum Effect {
     Bell,
     /// A desktop notification for a clock that came due.
     Notify(crate::notify::Notice),
+    /// Ask the sync worker to deliver now (after a retry).
+    SyncNow,
 }
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
@@ -332,6 +334,20 @@ fn run(m: &mut Model, c: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Sync => {
+            if m.sync.is_none() {
+                m.say(
+                    Level::Info,
+                    "no endpoints configured: add [[endpoint]] tables to the config (README, Sync)",
+                );
+                return Vec::new();
+            }
+            m.overlay = Some(Overlay::Sync {
+                rows: Vec::new(),
+                selected: 0,
+            });
+            vec![Effect::Send(Request::SyncRows)]
+        }
         Export => {
             let dir = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
             m.say(Level::Info, "writing the postmortem draft…");
@@ -590,6 +606,17 @@ fn on_reply(m: &mut Model, r: Reply) -> Vec<Effect> {
                     vec![Effect::Bell]
                 }
             }
+        }
+        Reply::SyncRows(rows) => {
+            match (rows, &mut m.overlay) {
+                (Ok(new), Some(Overlay::Sync { rows, selected })) => {
+                    *selected = (*selected).min(new.len().saturating_sub(1));
+                    *rows = new;
+                }
+                (Err(e), _) => m.say(Level::Error, e),
+                _ => {}
+            }
+            Vec::new()
         }
         Reply::Exported(Ok((path, findings))) => {
             let lint = if findings > 0 {

@@ -61,6 +61,15 @@ pub enum Request {
     LoadOlder {
         before: TimelineKey,
     },
+    /// The outbox rows that still need something.
+    SyncRows,
+    /// Put a parked row back in line.
+    SyncRetry(i64),
+    /// Give up on a parked row; the timeline records it.
+    SyncDrop {
+        row: i64,
+        reason: String,
+    },
     /// Write the postmortem draft of the current incident into `dir`.
     Export {
         format: crate::export::Format,
@@ -103,6 +112,7 @@ pub enum Reply {
         token: u64,
         result: Result<String, String>,
     },
+    SyncRows(Result<Vec<crate::sync::OutboxRow>, String>),
     /// The draft's path and how many writing findings it has.
     Exported(Result<(std::path::PathBuf, usize), String>),
     Failed(String),
@@ -247,12 +257,49 @@ impl State {
                     }),
                 }
             }
+            Request::SyncRows => {
+                let rows = self.sync_rows();
+                (self.send)(Reply::SyncRows(rows));
+            }
+            Request::SyncRetry(id) => {
+                let r = crate::sync::Outbox::open(&self.cockpit.journal).and_then(|o| o.retry(id));
+                let result = r
+                    .map(|row| format!("row {} to {} is back in line", row.id, row.endpoint))
+                    .map_err(|e| e.to_string());
+                (self.send)(Reply::Acted { token: 0, result });
+                (self.send)(Reply::SyncRows(self.sync_rows()));
+            }
+            Request::SyncDrop { row, reason } => {
+                let (author, now) = (self.cockpit.author.clone(), self.cockpit.now());
+                let result = crate::sync::Outbox::open(&self.cockpit.journal)
+                    .and_then(|o| {
+                        crate::sync::drop_row(
+                            &mut self.cockpit.journal,
+                            &o,
+                            row,
+                            &author,
+                            now,
+                            &reason,
+                        )
+                    })
+                    .map(|_| format!("row {row} dropped; the timeline records it"))
+                    .map_err(|e| e.to_string());
+                (self.send)(Reply::Acted { token: 0, result });
+                (self.send)(Reply::SyncRows(self.sync_rows()));
+                self.refresh();
+            }
             Request::Export { format, dir } => {
                 let result = self.export(format, &dir);
                 (self.send)(Reply::Exported(result));
             }
             Request::Shutdown => {}
         }
+    }
+
+    fn sync_rows(&self) -> Result<Vec<crate::sync::OutboxRow>, String> {
+        crate::sync::Outbox::open(&self.cockpit.journal)
+            .and_then(|o| o.rows(crate::sync::RowFilter::Open, 200))
+            .map_err(|e| e.to_string())
     }
 
     /// Draft the postmortem from the whole journal of the current incident (007).

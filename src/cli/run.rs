@@ -162,9 +162,11 @@ pub fn screen(global: &Global) -> Result<(), Failure> {
     for w in &warnings {
         tracing::warn!("{w}");
     }
-    crate::ui::runner::run(cockpit, keymap, warnings).map_err(|e| Failure {
-        code: 1,
-        message: format!("{e:#}"),
+    crate::ui::runner::run(cockpit, keymap, warnings, config.endpoints.clone()).map_err(|e| {
+        Failure {
+            code: 1,
+            message: format!("{e:#}"),
+        }
     })
 }
 

@@ -68,7 +68,18 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         spans.push(Span::styled("SECURITY", t.alarm()));
     }
     spans.push(sep());
-    spans.push(Span::styled("sync: not configured", t.dim()));
+    match &m.sync {
+        Some(s) => {
+            let style = match s.level() {
+                crate::sync::SyncLevel::Ok => t.ok(),
+                crate::sync::SyncLevel::Pending => t.base(),
+                crate::sync::SyncLevel::Failing => t.warn(),
+                crate::sync::SyncLevel::Parked => t.alarm(),
+            };
+            spans.push(Span::styled(s.label(cx.now), style));
+        }
+        None => spans.push(Span::styled("sync: not configured", t.dim())),
+    }
     let mut lines = vec![Line::from(spans)];
     if area.height > 1 {
         let open = m.incidents.iter().filter(|i| i.open).count();

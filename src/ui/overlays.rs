@@ -28,6 +28,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         Overlay::Checklists { checklist, step } => {
             super::process::checklists(area, buf, cx, *checklist, *step)
         }
+        Overlay::Sync { rows, selected } => super::process::sync(area, buf, cx, rows, *selected),
     }
 }
 

@@ -199,3 +199,69 @@ pub fn checklists(area: Rect, buf: &mut Buffer, cx: &Ctx, checklist: usize, step
     let skip = (step + 2).saturating_sub(body.height as usize);
     Paragraph::new(lines.into_iter().skip(skip).collect::<Vec<_>>()).render(body, buf);
 }
+
+/// The sync overlay: what still needs delivering, with each row's state and
+/// the endpoint's own error (already redacted of secrets).
+pub fn sync(
+    area: Rect,
+    buf: &mut Buffer,
+    cx: &Ctx,
+    rows: &[crate::sync::OutboxRow],
+    selected: usize,
+) {
+    let inner = frame(
+        area,
+        buf,
+        cx,
+        "Sync · j/k move · r retries a parked row · x drops it · Esc",
+        110,
+        area.height.saturating_sub(4),
+    );
+    let t = cx.theme;
+    let mut lines = Vec::new();
+    if let Some(h) = &cx.model.sync {
+        lines.push(Line::from(Span::styled(h.label(cx.now), t.title())));
+        for p in &h.problems {
+            lines.push(Line::from(Span::styled(
+                fit(&safe(p), inner.width as usize),
+                t.danger(),
+            )));
+        }
+    }
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "nothing waiting: every message was delivered",
+            t.ok(),
+        )));
+    }
+    let width = inner.width as usize;
+    for (i, r) in rows.iter().enumerate() {
+        let style = match r.state {
+            crate::sync::RowState::Parked => t.danger(),
+            _ if r.last_error.is_some() => t.warn(),
+            _ => t.base(),
+        };
+        let head = format!(
+            "{:>5} {:<8} {:<12} {:<16} {:<7} tries {}",
+            r.id,
+            r.state.name(),
+            fit(&safe(&r.endpoint), 12),
+            fit(&r.kind, 16),
+            r.what,
+            r.attempts
+        );
+        let line = Line::from(Span::styled(fit(&head, width), style));
+        lines.push(if i == selected {
+            line.style(t.selected())
+        } else {
+            line
+        });
+        if let Some(e) = &r.last_error {
+            lines.push(Line::from(Span::styled(
+                fit(&format!("        {}", safe(e)), width),
+                t.dim(),
+            )));
+        }
+    }
+    Paragraph::new(lines).render(inner, buf);
+}

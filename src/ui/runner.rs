@@ -51,12 +51,17 @@ pub fn load_keymap(choice: Option<&str>, user_file: Option<&Path>) -> (Keymap, V
 }
 
 /// Open the full-screen cockpit until the user quits or a signal arrives.
-pub fn run(cockpit: Cockpit, keymap: Keymap, warnings: Vec<String>) -> color_eyre::Result<()> {
+pub fn run(
+    cockpit: Cockpit,
+    keymap: Keymap,
+    warnings: Vec<String>,
+    endpoints: Vec<crate::config::Endpoint>,
+) -> color_eyre::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
-    let result = rt.block_on(event_loop(cockpit, keymap, warnings));
+    let result = rt.block_on(event_loop(cockpit, keymap, warnings, endpoints));
     terminal::restore();
     result
 }
@@ -65,8 +70,19 @@ async fn event_loop(
     cockpit: Cockpit,
     keymap: Keymap,
     warnings: Vec<String>,
+    endpoints: Vec<crate::config::Endpoint>,
 ) -> color_eyre::Result<()> {
     let theme = Theme::from_env();
+    // The sync worker opens its own connections and never blocks the screen.
+    let sync = (!endpoints.is_empty()).then(|| {
+        let settings = crate::sync::SyncSettings::new(
+            cockpit.journal.path().into(),
+            cockpit.journal.playbooks().clone(),
+            endpoints,
+            cockpit.clock(),
+        );
+        crate::sync::SyncHandle::spawn(&tokio::runtime::Handle::current(), settings)
+    });
     let mut model = Model::new(
         keymap,
         cockpit.author.clone(),
@@ -102,7 +118,12 @@ async fn event_loop(
             Some(r) = replies.recv() => Msg::Worker(r),
             _ = tick.tick() => match notifier.try_report().and_then(|r| r.status_line()) {
                 Some(line) => Msg::Status(Level::Warn, line),
-                None => Msg::Tick(Utc::now()),
+                None => {
+                    if let Some(s) = &sync {
+                        model.sync = Some(s.health());
+                    }
+                    Msg::Tick(Utc::now())
+                }
             },
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
@@ -120,6 +141,11 @@ async fn event_loop(
                     let _ = std::io::stdout().flush();
                 }
                 Effect::Notify(n) => notifier.send(n),
+                Effect::SyncNow => {
+                    if let Some(s) = &sync {
+                        s.force();
+                    }
+                }
             }
         }
         if model.quit {
@@ -127,6 +153,9 @@ async fn event_loop(
         }
     }
     drop(worker);
+    if let Some(s) = sync {
+        s.stop();
+    }
     Ok(())
 }
 
