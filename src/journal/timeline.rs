@@ -84,16 +84,7 @@ impl Journal {
         q.push_str(filter.condition(&mut args));
         q.push_str(" ORDER BY at DESC, seq DESC LIMIT ?");
         args.push(Value::Integer(limit as i64));
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&q)
-            .map_err(|e| sql(self.path(), e))?;
-        let rows = stmt
-            .query_map(params_from_iter(args), row_to_event)
-            .map_err(|e| sql(self.path(), e))?;
-        let mut events = rows
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| sql(self.path(), e))?;
+        let mut events = self.query_events(&q, args)?;
         events.reverse();
         Ok(events)
     }
@@ -125,9 +116,14 @@ impl Journal {
         let mut q = format!("SELECT {EVENT_COLUMNS} FROM events WHERE incident = ? AND seq > ?");
         q.push_str(filter.condition(&mut args));
         q.push_str(" ORDER BY seq");
+        self.query_events(&q, args)
+    }
+
+    /// Run an events query built from fixed fragments with bound values.
+    fn query_events(&self, q: &str, args: Vec<Value>) -> Result<Vec<Event>, JournalError> {
         let mut stmt = self
             .conn()
-            .prepare_cached(&q)
+            .prepare_cached(q)
             .map_err(|e| sql(self.path(), e))?;
         let rows = stmt
             .query_map(params_from_iter(args), row_to_event)
