@@ -168,7 +168,14 @@ fn run_in(
         Arc::new(SystemClock),
     )?;
     let hint = "Demo on a throw-away journal: a SEV1 unfolds. Approve the failover in the queue (3, a), hold the check-in (c) when it comes due, ? for help.".to_string();
-    let result = crate::ui::runner::run(screen, keymap, vec![hint], Vec::new());
+    let result = crate::ui::runner::run(
+        screen,
+        keymap,
+        crate::ui::runner::ScreenOptions {
+            warnings: vec![hint],
+            ..Default::default()
+        },
+    );
     stop.store(true, Ordering::Relaxed);
     let _ = script.join();
     result

@@ -200,6 +200,23 @@ fn submit_prompt(m: &mut Model, purpose: PromptPurpose, text: String) -> Vec<Eff
             Vec::new()
         }
         PromptPurpose::Object => act(m, Intent::Object(text)),
+        PromptPurpose::FollowUp(from) => {
+            let mut parts = text.splitn(4, ';').map(|s| s.trim().to_string());
+            let item = crate::domain::event::FollowUp {
+                text: parts.next().unwrap_or_default(),
+                owner: parts.next().unwrap_or_default(),
+                criticality: parts.next().unwrap_or_default(),
+                due: parts
+                    .next()
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                from_event: Some(from),
+            };
+            if item.text.is_empty() {
+                m.say(Level::Warn, "a follow-up needs a text");
+                return Vec::new();
+            }
+            act(m, Intent::FollowUp(item))
+        }
         PromptPurpose::DropRow(row) => {
             m.overlay = Some(Overlay::Sync {
                 rows: Vec::new(),

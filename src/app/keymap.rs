@@ -57,6 +57,7 @@ pub enum Command {
     Checklists,
     Export,
     Sync,
+    FollowUp,
 }
 
 impl Command {
@@ -107,6 +108,7 @@ impl Command {
             Checklists => "the playbook's checklists",
             Export => "write the postmortem draft (Markdown) into the current directory",
             Sync => "delivery to paging and chat: rows waiting or parked; retry or drop",
+            FollowUp => "raise a follow-up item from the selected timeline entry",
         }
     }
 }

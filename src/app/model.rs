@@ -119,8 +119,13 @@ pub enum PromptPurpose {
     Propose,
     Filter,
     Object,
-    TickWithNote { checklist: String, step: String },
+    TickWithNote {
+        checklist: String,
+        step: String,
+    },
     DropRow(i64),
+    /// A follow-up item raised from a timeline entry (007).
+    FollowUp(EventId),
 }
 
 #[derive(Debug)]
@@ -244,6 +249,8 @@ pub struct Model {
     pub planner: NotifyPlanner,
     /// Delivery health when endpoints are configured (`None`: no sync).
     pub sync: Option<crate::sync::SyncHealth>,
+    /// The incident asked for with `--incident`, opened first.
+    pub wanted: Option<IncidentId>,
 }
 
 impl Model {
@@ -276,6 +283,7 @@ impl Model {
             clock_selected: 0,
             planner: NotifyPlanner::new(),
             sync: None,
+            wanted: None,
         }
     }
 

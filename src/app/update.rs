@@ -334,6 +334,21 @@ fn run(m: &mut Model, c: Command) -> Vec<Effect> {
             }
             Vec::new()
         }
+        FollowUp => {
+            let Some(row) = m.timeline.selected_row() else {
+                m.say(Level::Info, "select a timeline entry first");
+                return Vec::new();
+            };
+            let id = row.id;
+            open_prompt(
+                m,
+                PromptPurpose::FollowUp(id),
+                "Follow-up from this entry",
+                "text; owner; criticality; due YYYY-MM-DD  (002: about three, each with an owner)",
+                "",
+            );
+            Vec::new()
+        }
         Sync => {
             if m.sync.is_none() {
                 m.say(
@@ -644,6 +659,12 @@ fn on_reply(m: &mut Model, r: Reply) -> Vec<Effect> {
 /// On start: the only open incident, else the newest open one with the
 /// switcher open, else the declare form.
 fn pick_initial_incident(m: &mut Model) -> Vec<Effect> {
+    if let Some(id) = m
+        .wanted
+        .filter(|id| m.incidents.iter().any(|i| i.id == *id))
+    {
+        return vec![Effect::Send(Request::Select(id))];
+    }
     let open: Vec<_> = m.incidents.iter().filter(|i| i.open).collect();
     match open.as_slice() {
         [] => {

@@ -162,11 +162,18 @@ pub fn screen(global: &Global) -> Result<(), Failure> {
     for w in &warnings {
         tracing::warn!("{w}");
     }
-    crate::ui::runner::run(cockpit, keymap, warnings, config.endpoints.clone()).map_err(|e| {
-        Failure {
-            code: 1,
-            message: format!("{e:#}"),
-        }
+    let incident = match global.incident.as_deref() {
+        Some(prefix) => Some(cockpit.journal.resolve_incident(prefix)?),
+        None => None,
+    };
+    let options = crate::ui::runner::ScreenOptions {
+        warnings,
+        endpoints: config.endpoints.clone(),
+        incident,
+    };
+    crate::ui::runner::run(cockpit, keymap, options).map_err(|e| Failure {
+        code: 1,
+        message: format!("{e:#}"),
     })
 }
 

@@ -50,18 +50,22 @@ pub fn load_keymap(choice: Option<&str>, user_file: Option<&Path>) -> (Keymap, V
     (keymap, warnings)
 }
 
+/// Where the screen starts and what it talks to, besides the journal.
+#[derive(Default)]
+pub struct ScreenOptions {
+    pub warnings: Vec<String>,
+    pub endpoints: Vec<crate::config::Endpoint>,
+    /// `--incident`: open this one first.
+    pub incident: Option<crate::domain::IncidentId>,
+}
+
 /// Open the full-screen cockpit until the user quits or a signal arrives.
-pub fn run(
-    cockpit: Cockpit,
-    keymap: Keymap,
-    warnings: Vec<String>,
-    endpoints: Vec<crate::config::Endpoint>,
-) -> color_eyre::Result<()> {
+pub fn run(cockpit: Cockpit, keymap: Keymap, options: ScreenOptions) -> color_eyre::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
-    let result = rt.block_on(event_loop(cockpit, keymap, warnings, endpoints));
+    let result = rt.block_on(event_loop(cockpit, keymap, options));
     terminal::restore();
     result
 }
@@ -69,9 +73,13 @@ pub fn run(
 async fn event_loop(
     cockpit: Cockpit,
     keymap: Keymap,
-    warnings: Vec<String>,
-    endpoints: Vec<crate::config::Endpoint>,
+    options: ScreenOptions,
 ) -> color_eyre::Result<()> {
+    let ScreenOptions {
+        warnings,
+        endpoints,
+        incident,
+    } = options;
     let theme = Theme::from_env();
     // The sync worker opens its own connections and never blocks the screen.
     let sync = (!endpoints.is_empty()).then(|| {
@@ -90,6 +98,7 @@ async fn event_loop(
         Utc::now(),
     );
     model.zone = cockpit.zone;
+    model.wanted = incident;
     let notifier = crate::notify::Notifier::desktop();
     if let Some(w) = warnings.first() {
         model.say(Level::Warn, w.clone());
