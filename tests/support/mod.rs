@@ -277,6 +277,7 @@ impl Screen {
                 Effect::Send(r) => self.sent.push(r),
                 Effect::Bell => self.bells += 1,
                 Effect::Notify(n) => self.notices.push(n),
+                Effect::SyncNow => {}
             }
         }
         n

@@ -6,5 +6,5 @@
 # support it (ext2/3/4, xfs, btrfs; not tmpfs or overlayfs).
 set -e
 if ! command -v chattr >/dev/null 2>&1; then
-    apt-get install -y e2fsprogs
+    apt-get update -qq && apt-get install -y -qq e2fsprogs
 fi
