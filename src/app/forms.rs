@@ -533,6 +533,15 @@ fn checklists_key(m: &mut Model, checklist: usize, step: usize, k: KeyEvent) -> 
                     },
                 );
             }
+            // 006: steps the cockpit can do itself are offered, not just ticked.
+            if k.code == KeyCode::Enter
+                && matches!(s.status, crate::domain::checklist::StepStatus::Open)
+                && let Some(action) = s.step.action
+            {
+                if let Some(effects) = do_step(m, action, &checklist, &step) {
+                    return effects;
+                }
+            }
             if let Some(how) = &s.how {
                 m.say(
                     Level::Info,
@@ -591,4 +600,102 @@ fn sync_key(
     }
     m.overlay = Some(Overlay::Sync { rows, selected });
     effects
+}
+
+/// Do what a checklist step asks, where the cockpit can: post the
+/// announcement or an update (sent to chat by sync), or open the form that
+/// records the fact. `None`: nothing to do here, just tick it.
+fn do_step(
+    m: &mut Model,
+    action: crate::domain::checklist::StepAction,
+    checklist: &str,
+    step: &str,
+) -> Option<Vec<Effect>> {
+    use crate::domain::checklist::StepAction::*;
+    let c = m.current.as_ref()?;
+    let (inc, pb) = (&c.incident, &c.playbook);
+    let fill = |key: &str, fallback: &str| {
+        let status = inc
+            .checkins
+            .last()
+            .map(|c| c.checkin.status.clone())
+            .unwrap_or_else(|| inc.summary.clone());
+        pb.templates
+            .get(key)
+            .map(String::as_str)
+            .unwrap_or(fallback)
+            .replace("{title}", &inc.title)
+            .replace("{description}", &inc.title)
+            .replace("{severity}", &inc.severity)
+            .replace("{state}", &inc.state)
+            .replace("{status}", &status)
+    };
+    let command_line = |m: &mut Model, text: &str| {
+        m.overlay = Some(Overlay::CommandLine(super::model::CommandLine {
+            input: single_line(text),
+            completions: Vec::new(),
+            history_pos: None,
+        }));
+    };
+    let tick = Intent::ChecklistTick {
+        checklist: checklist.into(),
+        step: step.into(),
+        note: String::new(),
+    };
+    match action {
+        PostAnnouncement | PostUpdate => {
+            let text = if action == PostAnnouncement {
+                fill("declared", "[Active Incident] {title}")
+            } else {
+                fill("status_update", "[{severity} {state}] {title}: {status}")
+            };
+            let mut effects = act(
+                m,
+                Intent::Comms {
+                    audience: "channel".into(),
+                    text,
+                },
+            );
+            effects.extend(act(m, tick));
+            m.say(
+                Level::Info,
+                "posted to the incident channel (sent to chat by sync when configured)",
+            );
+            Some(effects)
+        }
+        HandOff => {
+            open_handoff(m);
+            Some(Vec::new())
+        }
+        AddFollowUp => {
+            command_line(m, "followup ");
+            Some(Vec::new())
+        }
+        SetLink => {
+            command_line(m, "link bridge ");
+            Some(Vec::new())
+        }
+        AssignRole => {
+            command_line(m, "role assign ");
+            Some(Vec::new())
+        }
+        FlagSecurity => {
+            command_line(m, "security --details ");
+            Some(Vec::new())
+        }
+        ScheduleRetrospective => {
+            command_line(m, "retro schedule ");
+            Some(Vec::new())
+        }
+        RecordNearMiss => {
+            command_line(m, "near-miss ");
+            Some(Vec::new())
+        }
+        RequestClose => {
+            m.overlay = Some(Overlay::Close);
+            Some(Vec::new())
+        }
+        // Topic, paging and silences follow the journal through sync; ticking records it.
+        SetTopic | ResetTopic | PageRole | ResolvePaging | RemoveSilences | AcceptHandoff => None,
+    }
 }
