@@ -53,6 +53,14 @@ fn incident(pb: &Playbook) -> Incident {
                 briefing: Default::default(),
             },
         ),
+        // 000: command passes (and 004's handoff+30 starts) when the incoming IC accepts.
+        (
+            1,
+            EventKind::HandoffAccepted {
+                role: "ic".into(),
+                person: "eve <ops> & co".into(),
+            },
+        ),
     ];
     for (min, kind) in events {
         let e = Event::new(i.id, "ann", t(min), t(min), kind);
