@@ -18,7 +18,13 @@ pub fn init(journal: Option<&Path>) -> Option<WorkerGuard> {
             d
         }
     };
-    let appender = tracing_appender::rolling::never(&dir, "cockpit.log");
+    // `rolling::never` panics when the file cannot be created (a read-only
+    // folder); the command must still run and name the folder itself.
+    let appender = tracing_appender::rolling::RollingFileAppender::builder()
+        .rotation(tracing_appender::rolling::Rotation::NEVER)
+        .filename_prefix("cockpit.log")
+        .build(&dir)
+        .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = tracing_subscriber::EnvFilter::try_from_env("COCKPIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

@@ -1,5 +1,5 @@
 use clap::Parser;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use cockpit::cli::{Cli, Failure, run, screen, usage_error_line};
@@ -20,6 +20,9 @@ fn main() -> ExitCode {
     };
     let _log = cockpit::logging::init(cli.global.journal.as_deref());
     let result = match cli.command {
+        // Piped or redirected (`cockpit | less`, a script): there is no screen
+        // to draw on, so print what `show` prints (issue 2).
+        None if !std::io::stdout().is_terminal() => run(cli),
         None => screen(&cli.global).map(|()| String::new()),
         Some(_) => run(cli),
     };

@@ -92,19 +92,25 @@ fn at(minutes: i64) -> String {
 }
 
 /// The timeline as (time, author, label, text) rows.
+/// Indented lines continue the row above (a handoff's briefing, 004).
 fn timeline_rows(text: &str) -> Vec<(String, String, String, String)> {
-    text.lines()
-        .map(|l| {
-            let mut parts = l.split_whitespace();
-            let time = parts.next().unwrap().to_string();
-            let mut rest: Vec<&str> = parts.collect();
-            if rest[0] == "*" {
-                rest.remove(0);
-            }
-            let (author, label) = (rest[0].to_string(), rest[1].to_string());
-            (time, author, label, rest[2..].join(" "))
-        })
-        .collect()
+    let mut rows: Vec<(String, String, String, String)> = Vec::new();
+    for l in text.lines() {
+        if l.starts_with(char::is_whitespace) {
+            let row = rows.last_mut().expect("a continuation follows a row");
+            row.3 = format!("{} | {}", row.3, l.trim());
+            continue;
+        }
+        let mut parts = l.split_whitespace();
+        let time = parts.next().unwrap().to_string();
+        let mut rest: Vec<&str> = parts.collect();
+        if rest[0] == "*" {
+            rest.remove(0);
+        }
+        let (author, label) = (rest[0].to_string(), rest[1].to_string());
+        rows.push((time, author, label, rest[2..].join(" ")));
+    }
+    rows
 }
 
 #[test]
@@ -205,6 +211,8 @@ fn a_whole_sev1_from_declaration_to_close() {
         "--at",
         &at(16),
     ]);
+    // 000: command passes when the incoming IC says "I have command".
+    d.ok(&["role", "accept", "ic", "--as", "dee", "--at", &at(16)]);
     d.ok(&["state", "monitoring", "--as", "dee", "--at", &at(17)]);
     d.ok(&["outage", "end", "--at", &at(19)]);
     d.ok(&["state", "resolved", "--as", "dee", "--at", &at(20)]);
@@ -243,7 +251,8 @@ fn a_whole_sev1_from_declaration_to_close() {
         (s["severity"].as_str(), s["state"].as_str()),
         (Some("SEV1"), Some("closed"))
     );
-    assert_eq!(s["service_status"], "partial_disruption");
+    // 003: "Resolved: ... status is again Operational" (was partial_disruption).
+    assert_eq!(s["service_status"], "operational");
     assert_eq!(s["commander"], "dee");
     assert_eq!(s["links"]["bridge"], "https://meet.example/inc-42");
     let time = |v: &Value| v.as_str().map(|s| s.to_string());
@@ -255,7 +264,7 @@ fn a_whole_sev1_from_declaration_to_close() {
     assert_eq!(time(&s["closed_at"]), utc(35));
     assert_eq!(
         (s["notes"].as_u64(), s["events"].as_u64()),
-        (Some(2), Some(23))
+        (Some(2), Some(24))
     );
     assert_eq!(s["refused"], Value::Array(vec![]));
     let action = &s["actions"][0];
@@ -324,6 +333,7 @@ fn a_whole_sev1_from_declaration_to_close() {
         ("10:09:00Z", "bob", "[mitigation]"),
         ("10:15:00Z", "ann", "[check-in]"),
         ("10:16:00Z", "ann", "[handoff]"),
+        ("10:16:00Z", "dee", "[handoff]"),
         ("10:17:00Z", "dee", "[state]"),
         ("10:19:00Z", "ann", "[outage]"),
         ("10:20:00Z", "dee", "[state]"),
@@ -341,13 +351,17 @@ fn a_whole_sev1_from_declaration_to_close() {
     assert_eq!(text(0), "OUTAGE START");
     assert_eq!(text(1), "first 500s in the logs");
     assert!(text(2).contains("SEV1 \"checkout 500s\""), "{}", text(2));
+    // 000: the outgoing IC's announcement with the 004 briefing, then the
+    // incoming IC's "I have command".
     assert!(
-        text(15).contains("ann handed ic to dee") && text(15).contains("replica serving"),
+        text(15).contains("ann is handing off ic to dee")
+            && text(15).contains("status: replica serving"),
         "{}",
         text(15)
     );
-    assert_eq!(text(20), "objection: EU still slow");
-    assert_eq!(text(22), "incident closed");
+    assert_eq!(text(16), "dee: I have command (ic)");
+    assert_eq!(text(21), "objection: EU still slow");
+    assert_eq!(text(23), "incident closed");
 
     let json_lines = d.ok(&["--incident", &id, "timeline", "--json"]);
     let kinds: Vec<String> = json_lines
@@ -359,7 +373,7 @@ fn a_whole_sev1_from_declaration_to_close() {
                 .to_string()
         })
         .collect();
-    assert_eq!(kinds.len(), 23);
+    assert_eq!(kinds.len(), 24);
     assert_eq!(kinds.first().map(String::as_str), Some("outage_started"));
     assert_eq!(kinds.last().map(String::as_str), Some("closed"));
 

@@ -76,6 +76,14 @@ fn clocks_on_a_24_hour_incident_cost_microseconds() {
                     briefing: Default::default(),
                 },
             );
+            // 000: command passes when the incoming IC accepts.
+            add(
+                min,
+                EventKind::HandoffAccepted {
+                    role: "ic".into(),
+                    person: to.into(),
+                },
+            );
         }
     }
     let inc = inc;

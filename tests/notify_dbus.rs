@@ -53,7 +53,7 @@ fn incident(pb: &Playbook) -> Incident {
                 briefing: Default::default(),
             },
         ),
-        // 000: the handoff completes when the incoming IC says "I have command".
+        // 000: command passes (and 004's handoff+30 starts) when the incoming IC accepts.
         (
             1,
             EventKind::HandoffAccepted {

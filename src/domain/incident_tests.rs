@@ -151,10 +151,12 @@ pub(super) fn state(s: &str) -> EventKind {
     }
 }
 
+/// A severity change with its reason: every shipped playbook asks for one
+/// (`[rules] severity_reason`, issue 6 "severity changes need a reason").
 pub(super) fn severity(s: &str) -> EventKind {
     EventKind::SeverityChanged {
         severity: s.into(),
-        reason: String::new(),
+        reason: "impact is wider than we thought".into(),
     }
 }
 
@@ -296,6 +298,26 @@ fn severity_changes_are_kept_in_order_in_the_playbooks_spelling() {
         }
         other => panic!("{other:?}"),
     }
+    // The default playbook asks why the severity changed.
+    for reason in ["", "  "] {
+        assert_eq!(
+            r.err(EventKind::SeverityChanged {
+                severity: "SEV2".into(),
+                reason: reason.into(),
+            }),
+            RuleError::Empty("the reason for the severity change")
+        );
+    }
+    // A playbook that does not ask takes a change without one.
+    let mut r = Run::declared_with(pb_edited(
+        "severity_reason = true",
+        "severity_reason = false",
+    ));
+    r.at(5).ok(EventKind::SeverityChanged {
+        severity: "SEV1".into(),
+        reason: String::new(),
+    });
+    assert_eq!(r.inc.severity, "SEV1");
 }
 
 /// 001 / 003: the active states and Resolved reach each other freely in the

@@ -54,8 +54,14 @@ fn action_in(status: ActionStatus) -> (Run, EventId) {
     };
     let mut r = Run::declared();
     let id = r.ok(propose("fail over to replica")).id;
+    // 001: the IC decides (`decides_actions`), and a rejection says why.
+    r.ok(EventKind::RoleAssigned {
+        role: "ic".into(),
+        person: "ic-ann".into(),
+    });
+    r.by("ic-ann");
     for s in path {
-        r.ok(step(*s, id, ""));
+        r.ok(step(*s, id, "as discussed on the bridge"));
     }
     assert_eq!(r.inc.actions[0].status, status);
     (r, id)
@@ -102,6 +108,48 @@ fn every_step_from_every_status() {
             }
         }
     }
+}
+
+/// 001: "any new active measures need to be approved by incident commander":
+/// once someone holds the IC role only they approve, reject or ask for more;
+/// carrying a measure out is anyone's work.
+#[test]
+fn once_there_is_an_ic_only_the_ic_decides() {
+    use ActionStatus::*;
+    for decision in [Approved, Rejected, InfoRequested] {
+        let (mut r, id) = action_in(Proposed);
+        assert_eq!(
+            r.by("bob").err(step(decision, id, "looks fine")),
+            RuleError::NotDecider {
+                roles: "Incident Commander".into(),
+                person: "bob".into(),
+            },
+            "{decision:?}"
+        );
+        r.by("ic-ann").ok(step(decision, id, "looks fine"));
+    }
+    let (mut r, id) = action_in(Approved);
+    r.by("bob").ok(step(Started, id, ""));
+    r.ok(step(Done, id, ""));
+    r.ok(step(Reverted, id, "made it worse"));
+
+    // Nobody in command yet: whoever is responding decides.
+    let mut r = Run::declared();
+    let id = r.ok(propose("restart pgbouncer")).id;
+    r.by("bob").ok(step(Approved, id, ""));
+}
+
+#[test]
+fn a_rejection_needs_a_reason() {
+    let (mut r, id) = action_in(ActionStatus::Proposed);
+    for reason in ["", "   "] {
+        assert_eq!(
+            r.err(step(ActionStatus::Rejected, id, reason)),
+            RuleError::Empty("the reason for rejecting")
+        );
+    }
+    r.ok(step(ActionStatus::Rejected, id, "failover loses writes"));
+    assert_eq!(r.inc.actions[0].history[1].reason, "failover loses writes");
 }
 
 #[test]

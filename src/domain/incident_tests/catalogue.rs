@@ -47,8 +47,8 @@ fn kind_variant(k: &EventKind) -> &'static str {
         ClockAcknowledged { .. } => "ClockAcknowledged",
         ClockSnoozed { .. } => "ClockSnoozed",
         Unrecognized { .. } => "Unrecognized",
-        // The seeds' processes (issue 6): folded and refused in `process_tests.rs`.
         HandoffAccepted { .. } => "HandoffAccepted",
+        // The seeds' processes (issue 6): folded and refused in `process_tests.rs`.
         HandoffDeclined { .. } => "HandoffDeclined",
         ChecklistStepDone { .. } => "ChecklistStepDone",
         ChecklistStepUndone { .. } => "ChecklistStepUndone",
@@ -58,9 +58,9 @@ fn kind_variant(k: &EventKind) -> &'static str {
         SyncDropped { .. } => "SyncDropped",
     }
 }
-/// The kinds this incident goes through; the seven newer ones above are
+/// The kinds this incident goes through; the six newer ones above are
 /// exercised where their rules live (process_tests.rs, sync_dropped).
-const KIND_VARIANTS: usize = 37;
+const KIND_VARIANTS: usize = 38;
 
 fn rule_variant(e: &RuleError) -> &'static str {
     use RuleError::*;
@@ -172,6 +172,16 @@ fn one_incident_through_every_event_kind() {
             briefing: Briefing::default(),
         },
     );
+    // 000: command passes when the incoming IC says they have it; from here
+    // on cy decides the actions (001).
+    r.by("cy");
+    push(
+        &mut r,
+        EventKind::HandoffAccepted {
+            role: "ic".into(),
+            person: "cy".into(),
+        },
+    );
     let n = push(&mut r, note("noticed at 09:50", "noticed"));
     push(&mut r, EventKind::Highlighted { event: n.id });
     push(
@@ -202,7 +212,13 @@ fn one_incident_through_every_event_kind() {
         })
         .collect();
     push(&mut r, EventKind::ActionInfoRequested(upd(ids[0])));
-    push(&mut r, EventKind::ActionRejected(upd(ids[0])));
+    push(
+        &mut r,
+        EventKind::ActionRejected(ActionUpdate {
+            action: ids[0],
+            reason: "too risky".into(),
+        }),
+    );
     push(&mut r, EventKind::ActionApproved(upd(ids[1])));
     push(&mut r, EventKind::ActionStarted(upd(ids[1])));
     push(&mut r, EventKind::ActionDone(upd(ids[1])));

@@ -117,7 +117,7 @@ fn comms_links_and_outage_marks() {
             (given, valid),
             unknown(
                 "pager",
-                "bridge, channel, document, ticket, status_page, dashboard"
+                "bridge, channel, document, ticket, status_page, dashboard, alert"
             )
         ),
         other => panic!("{other:?}"),
@@ -170,12 +170,19 @@ fn follow_ups_near_misses_and_the_security_flag() {
     r.at(3).ok(EventKind::SecurityFlagged {
         details: "tokens in logs".into(),
     });
-    r.at(9).ok(EventKind::SecurityFlagged {
+    r.at(9).by("bob").ok(EventKind::SecurityFlagged {
         details: "and in backups".into(),
     });
-    // 000: the hour to report runs from the first flag, so the first one stays.
+    r.at(12).ok(EventKind::SecurityFlagged {
+        details: String::new(),
+    });
+    // 000: the hour to report runs from the first flag, so its time and author
+    // stay; later flags only add what has been learned.
     let flag = r.inc.security.clone().unwrap();
-    assert_eq!((flag.at, flag.details.as_str()), (t(3), "tokens in logs"));
+    assert_eq!(
+        (flag.at, flag.by.as_str(), flag.details.as_str()),
+        (t(3), "ann", "tokens in logs; and in backups")
+    );
 }
 
 #[test]

@@ -35,6 +35,13 @@ fn handoff(role: &str, from: &str, to: &str) -> EventKind {
     }
 }
 
+fn accept(role: &str, person: &str) -> EventKind {
+    EventKind::HandoffAccepted {
+        role: role.into(),
+        person: person.into(),
+    }
+}
+
 fn holders(r: &Run, role: &str) -> Vec<String> {
     r.inc.holders(role).map(|h| h.person.clone()).collect()
 }
@@ -193,20 +200,63 @@ fn releasing_ends_the_holding_and_frees_the_role() {
     assert_eq!(r.inc.roster.len(), 2);
 }
 
-/// 004 "Shift Handoff": the outgoing person is released, the incoming one engaged.
+/// 004 "Shift Handoff", 000 "Handoff between teams": the outgoing IC keeps
+/// command until the incoming one says "I have command" (`confirm_handoff`).
 #[test]
-fn a_handoff_moves_the_role_in_one_step() {
+fn an_ic_handoff_moves_command_when_the_incoming_ic_accepts() {
     let mut r = Run::declared();
     r.at(1).ok(assign("ic", "ann"));
-    r.at(90).ok(handoff("ic", "ann", "bob"));
+    let offer = r.at(90).ok(handoff("ic", "ann", "bob"));
+    assert_eq!(
+        holders(&r, "ic"),
+        vec!["ann"],
+        "ann keeps command meanwhile"
+    );
+    let pending = r.inc.handoffs.last().unwrap();
+    assert_eq!(
+        (pending.id, pending.to.as_str(), pending.accepted_at),
+        (offer.id, "bob", None)
+    );
+    assert_eq!(
+        r.err(accept("ic", "cy")),
+        RuleError::NotHandoffTarget {
+            role: "Incident Commander".into(),
+            to: "bob".into(),
+            person: "cy".into(),
+        }
+    );
+
+    r.at(93).by("bob").ok(accept("ic", "bob"));
     assert_eq!(holders(&r, "ic"), vec!["bob"]);
+    let ann = &r.inc.roster[0];
+    assert_eq!(
+        (ann.released_at, ann.handed_to.as_deref()),
+        (Some(t(93)), Some("bob"))
+    );
+    let bob = r.inc.commander(&r.pb).unwrap();
+    assert_eq!((bob.assigned_at, bob.engaged_at), (t(93), Some(t(93))));
+    assert_eq!(r.inc.handoffs.last().unwrap().accepted_at, Some(t(93)));
+    assert_eq!(
+        r.err(accept("ic", "bob")),
+        RuleError::NoPendingHandoff("Incident Commander".into())
+    );
+}
+
+/// A role the playbook does not ask to confirm passes in one step.
+#[test]
+fn a_handoff_without_confirmation_moves_the_role_in_one_step() {
+    let mut r = Run::declared();
+    r.at(1).ok(assign("tech_lead", "ann"));
+    r.at(90).ok(handoff("tech_lead", "ann", "bob"));
+    assert_eq!(holders(&r, "tech_lead"), vec!["bob"]);
     let ann = &r.inc.roster[0];
     assert_eq!(
         (ann.released_at, ann.handed_to.as_deref()),
         (Some(t(90)), Some("bob"))
     );
-    let bob = r.inc.commander(&r.pb).unwrap();
+    let bob = r.inc.holders("tech_lead").next().unwrap();
     assert_eq!((bob.assigned_at, bob.engaged_at), (t(90), Some(t(90))));
+    assert_eq!(r.inc.handoffs.last().unwrap().accepted_at, Some(t(90)));
 }
 
 #[test]
