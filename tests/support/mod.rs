@@ -277,6 +277,8 @@ impl Screen {
                 Effect::Send(r) => self.sent.push(r),
                 Effect::Bell => self.bells += 1,
                 Effect::Notify(n) => self.notices.push(n),
+                // No sync worker here: a retry's "deliver now" has no one to wake.
+                Effect::SyncNow => {}
             }
         }
         n
