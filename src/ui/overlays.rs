@@ -12,6 +12,7 @@ use super::layout::centered;
 use super::text::{fit, safe};
 use crate::app::keymap::Mode;
 use crate::app::model::{CheckInForm, CommandLine, DeclareForm, Overlay, Prompt, VERDICTS};
+use crate::domain::playbook::format_duration;
 use crate::domain::time::human_duration;
 
 pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
@@ -270,8 +271,24 @@ fn checkin(area: Rect, buf: &mut Buffer, cx: &Ctx, f: &CheckInForm) {
         ]));
     }
     let last = 2 + f.reviews.len();
+    // The loop's length comes from the playbook (001: 15-20 minutes by default).
+    let span = cx
+        .model
+        .current
+        .as_ref()
+        .and_then(|c| {
+            let (min, max) = (c.playbook.clocks.checkin_min, c.playbook.clocks.checkin_max);
+            let min = min.or(max)?;
+            let max = max.unwrap_or(min).max(min);
+            Some(if min == max {
+                format_duration(min)
+            } else {
+                format!("{}-{}", format_duration(min), format_duration(max))
+            })
+        })
+        .unwrap_or_else(|| "15m-20m".into());
     lines.push(Line::from(Span::styled(
-        "3. Course of action for the next 15-20 minutes (new active measures need IC approval):",
+        format!("3. Course of action for the next {span} (new active measures need IC approval):"),
         t.title(),
     )));
     let next_row = lines.len();

@@ -106,12 +106,17 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         )));
     }
     lines.push(Line::raw(""));
-    match &r.refusal {
-        Some(why) => lines.push(Line::from(vec![
+    // Once closed, "not yet: must be resolved (it is closed)" would read as a refusal.
+    match (&r.refusal, c.incident.closed_at) {
+        (_, Some(at)) => lines.push(Line::from(Span::styled(
+            format!("closed {} ago: Esc leaves", human_duration(cx.now - at)),
+            t.ok(),
+        ))),
+        (Some(why), None) => lines.push(Line::from(vec![
             Span::styled("not yet: ", t.danger()),
             Span::raw(safe(why)),
         ])),
-        None => lines.push(Line::from(Span::styled(
+        (None, None) => lines.push(Line::from(Span::styled(
             "ready: c closes the incident",
             t.ok(),
         ))),

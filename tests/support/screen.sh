@@ -1,7 +1,8 @@
 #!/bin/sh
 # The screen's end-to-end test needs tmux. Idempotent: installs tmux only if
 # it is missing, then runs the tmux test with COCKPIT_SCREEN_E2E=1, so a
-# missing tmux is a failure rather than a skip.
+# missing tmux is a failure rather than a skip. screen_flows drives the
+# check-in loop, a handoff and a close with objections with keys.
 #
 #   tests/support/screen.sh            install tmux if needed, run the e2e test
 #   tests/support/screen.sh --install  only install tmux
@@ -17,4 +18,4 @@ tmux -V
 [ "${1:-}" = "--install" ] && exit 0
 
 cd "$(dirname "$0")/../.."
-COCKPIT_SCREEN_E2E=1 exec cargo test --test screen_tmux -- --nocapture
+COCKPIT_SCREEN_E2E=1 exec cargo test --test screen_tmux --test screen_flows -- --nocapture
