@@ -15,6 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+mod e2e_common;
+use e2e_common::cli;
+
 const BIN: &str = env!("CARGO_BIN_EXE_cockpit");
 /// The default playbook, with clocks short enough to watch in a test.
 const LOOP_SECS: i64 = 60;
@@ -116,26 +119,6 @@ impl Drop for Tmux {
             .args(["-L", &self.socket, "kill-server"])
             .output();
     }
-}
-
-/// `cockpit` on the test journal as `author`, with the test's own home.
-fn cli(home: &Path, journal: &Path, author: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("COCKPIT_USER", author)
-        .arg("--journal")
-        .arg(journal)
-        .args(args)
-        .output()
-        .expect("run cockpit");
-    assert!(
-        out.status.success(),
-        "cockpit {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A home with the `fast` playbook installed: the default one with a

@@ -6,9 +6,12 @@
 //! `COCKPIT_SCREEN_E2E=1`; without tmux and without that variable the test
 //! says why and passes, so a plain `cargo test` works on machines without tmux.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+
+mod e2e_common;
+use e2e_common::cli;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cockpit");
 /// DESIGN.md: a running cockpit sees another process's events within ~0.5 s.
@@ -88,26 +91,6 @@ impl Drop for Tmux {
             .args(["-L", &self.socket, "kill-server"])
             .output();
     }
-}
-
-/// `cockpit` on the test journal, with a clean home (no user config or keymap).
-fn cli(home: &Path, journal: &Path, author: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("COCKPIT_USER", author)
-        .arg("--journal")
-        .arg(journal)
-        .args(args)
-        .output()
-        .expect("run cockpit");
-    assert!(
-        out.status.success(),
-        "cockpit {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn tmux_available() -> bool {
