@@ -46,6 +46,19 @@ pub enum Level {
 pub struct Status {
     pub text: String,
     pub level: Level,
+    /// When it was said: a message gives way to the key hints after a while.
+    pub at: DateTime<Utc>,
+}
+
+impl Status {
+    /// How long the status line keeps a message before showing the hints again.
+    pub fn visible(&self, now: DateTime<Utc>) -> bool {
+        let keep = match self.level {
+            Level::Info => chrono::Duration::seconds(8),
+            Level::Warn | Level::Error => chrono::Duration::seconds(20),
+        };
+        now - self.at < keep
+    }
 }
 
 /// The incident on screen, as the journal worker last sent it.
@@ -296,6 +309,7 @@ impl Model {
         self.status = Some(Status {
             text: text.into(),
             level,
+            at: self.now,
         });
     }
 

@@ -43,7 +43,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
 pub fn render_status(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let t = cx.theme;
     let m = cx.model;
-    let line = match &m.status {
+    let line = match m.status.as_ref().filter(|s| s.visible(cx.now)) {
         Some(s) => {
             let style = match s.level {
                 Level::Info => t.ok(),
