@@ -537,10 +537,9 @@ fn checklists_key(m: &mut Model, checklist: usize, step: usize, k: KeyEvent) -> 
             if k.code == KeyCode::Enter
                 && matches!(s.status, crate::domain::checklist::StepStatus::Open)
                 && let Some(action) = s.step.action
+                && let Some(effects) = do_step(m, action, &checklist, &step)
             {
-                if let Some(effects) = do_step(m, action, &checklist, &step) {
-                    return effects;
-                }
+                return effects;
             }
             if let Some(how) = &s.how {
                 m.say(
