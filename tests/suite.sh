@@ -11,9 +11,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 failed=()
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 run() {
   echo "== $*"
-  "$@" || failed+=("$*")
+  "$@" 2>&1 | tee -a "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || failed+=("$*")
 }
 
 run bash tests/support/tests2.sh
@@ -24,8 +27,11 @@ run bash tests/support/screen.sh
 run bash tests/support/clocks.sh
 run bash tests/support/sync.sh
 
+status=0
 if [ ${#failed[@]} -gt 0 ]; then
-  printf 'FAILED: %s\n' "${failed[@]}"
-  exit 1
+  printf 'FAILED stage: %s\n' "${failed[@]}"
+  status=1
 fi
-echo "all test stages passed"
+# The closing line: every stage's tests together.
+awk '/^test result:/ { p += $4; f += $6 } END { printf "suite: %d passed, %d failed\n", p, f }' "$log"
+exit $status
