@@ -37,7 +37,7 @@ const LIVE: &[Step] = &[
         author: "priya",
         intent: || {
             note(
-                "db-primary CPU pinned at 100% since 23:41; connection pool exhausted",
+                "db-primary CPU pinned at 100% for 20 minutes; connection pool exhausted",
                 "note",
             )
         },
