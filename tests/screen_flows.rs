@@ -16,7 +16,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 mod e2e_common;
-use e2e_common::cli;
+use e2e_common::{cli, tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cockpit");
 /// The default playbook, with clocks short enough to watch in a test.
@@ -35,17 +35,7 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("run tmux");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
+        tmux(&self.socket, args)
     }
 
     /// A cockpit for `user` in a session of that name, 100x36: the layout

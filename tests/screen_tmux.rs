@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 mod e2e_common;
-use e2e_common::cli;
+use e2e_common::{cli, tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cockpit");
 /// DESIGN.md: a running cockpit sees another process's events within ~0.5 s.
@@ -30,17 +30,7 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("run tmux");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
+        tmux(&self.socket, args)
     }
 
     fn screen(&self) -> String {

@@ -236,12 +236,7 @@ fn submit_prompt(m: &mut Model, purpose: PromptPurpose, text: String) -> Vec<Eff
 }
 
 fn declare_key(m: &mut Model, mut f: DeclareForm, k: KeyEvent) -> Vec<Effect> {
-    let severities = m
-        .current
-        .as_ref()
-        .map(|c| c.playbook.severities.len())
-        .unwrap_or(3)
-        .max(1);
+    let severities = m.declare_severities().len().max(1);
     match k.code {
         KeyCode::Esc => return Vec::new(),
         KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % 4,
@@ -255,7 +250,11 @@ fn declare_key(m: &mut Model, mut f: DeclareForm, k: KeyEvent) -> Vec<Effect> {
                 f.field = 0;
                 m.say(Level::Warn, "an incident needs a title");
             } else {
-                let severity = severity_name(m, f.severity);
+                let severity = m
+                    .declare_severities()
+                    .get(f.severity)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
                 let token = m.token();
                 let intent = Intent::Declare {
                     title,
@@ -284,23 +283,6 @@ fn declare_key(m: &mut Model, mut f: DeclareForm, k: KeyEvent) -> Vec<Effect> {
     }
     m.overlay = Some(Overlay::Declare(f));
     Vec::new()
-}
-
-/// Severity names come from the playbook; before any incident, from the default one.
-pub fn severity_name(m: &Model, index: usize) -> String {
-    match &m.current {
-        Some(c) => c
-            .playbook
-            .severities
-            .get(index)
-            .map(|s| s.name.clone())
-            .unwrap_or_default(),
-        None => crate::config::BUILTIN_PLAYBOOKS
-            .first()
-            .and_then(|(f, t)| crate::domain::Playbook::parse(f, t).ok())
-            .and_then(|pb| pb.severities.get(index).map(|s| s.name.clone()))
-            .unwrap_or_default(),
-    }
 }
 
 /// Fields: 0 trend, 1 status, 2.. reviews, last: next steps.

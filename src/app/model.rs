@@ -264,6 +264,9 @@ pub struct Model {
     pub sync: Option<crate::sync::SyncHealth>,
     /// The incident asked for with `--incident`, opened first.
     pub wanted: Option<IncidentId>,
+    /// The playbook new incidents are declared under (config / --playbook):
+    /// the declare form offers its severities.
+    pub declare_playbook: Option<Arc<Playbook>>,
 }
 
 impl Model {
@@ -297,6 +300,7 @@ impl Model {
             planner: NotifyPlanner::new(),
             sync: None,
             wanted: None,
+            declare_playbook: None,
         }
     }
 
@@ -360,6 +364,17 @@ impl Model {
     /// Clocks that need the IC now (due or overdue).
     pub fn alarms(&self) -> impl Iterator<Item = &ClockStatus> {
         self.clocks.iter().filter(|c| c.state.needs_attention())
+    }
+}
+
+impl Model {
+    /// The severity scale the declare form offers.
+    pub fn declare_severities(&self) -> &[crate::domain::playbook::Severity] {
+        match (&self.declare_playbook, &self.current) {
+            (Some(pb), _) => &pb.severities,
+            (None, Some(c)) => &c.playbook.severities,
+            (None, None) => &[],
+        }
     }
 }
 

@@ -316,17 +316,7 @@ pub fn execute(
             let all = incident.checklists(&pb);
             let shown: Vec<_> = match &checklist {
                 Some(key) => {
-                    let c = pb.checklist(key).ok_or_else(|| {
-                        Failure::from(AppError::from(RuleError::UnknownChecklist {
-                            given: key.clone(),
-                            valid: pb
-                                .checklists
-                                .iter()
-                                .map(|c| c.key.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        }))
-                    })?;
+                    let c = pb.known_checklist(key).map_err(AppError::from)?;
                     all.into_iter().filter(|p| p.key == c.key).collect()
                 }
                 None => all,

@@ -247,6 +247,20 @@ impl Playbook {
             .iter()
             .find(|c| c.key.eq_ignore_ascii_case(key))
     }
+
+    /// A checklist by key, or the error that lists the valid ones.
+    pub fn known_checklist(&self, key: &str) -> Result<&Checklist, RuleError> {
+        self.checklist(key)
+            .ok_or_else(|| RuleError::UnknownChecklist {
+                given: key.to_string(),
+                valid: self
+                    .checklists
+                    .iter()
+                    .map(|c| c.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
 }
 
 impl Checklist {
@@ -484,17 +498,7 @@ impl Incident {
         done: bool,
         note: &str,
     ) -> Result<(), RuleError> {
-        let c = pb
-            .checklist(checklist)
-            .ok_or_else(|| RuleError::UnknownChecklist {
-                given: checklist.to_string(),
-                valid: pb
-                    .checklists
-                    .iter()
-                    .map(|c| c.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })?;
+        let c = pb.known_checklist(checklist)?;
         let (number, s) = c.step(step).ok_or_else(|| RuleError::UnknownStep {
             checklist: c.key.clone(),
             given: step.to_string(),

@@ -175,16 +175,9 @@ fn declare(area: Rect, buf: &mut Buffer, cx: &Ctx, f: &DeclareForm) {
     field(v, buf, cx, &f.title, f.field == 0);
     let [l, v] = split(rows[1]);
     Paragraph::new(label("Severity", f.field == 1)).render(l, buf);
-    let sev = crate::app::forms::severity_name(cx.model, f.severity);
-    let desc = match &cx.model.current {
-        Some(c) => c
-            .playbook
-            .severities
-            .get(f.severity)
-            .map(|s| s.description.clone())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let chosen = cx.model.declare_severities().get(f.severity);
+    let sev = chosen.map(|s| s.name.clone()).unwrap_or_default();
+    let desc = chosen.map(|s| s.description.clone()).unwrap_or_default();
     let style = if f.field == 1 {
         cx.theme.selected()
     } else {

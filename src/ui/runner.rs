@@ -99,6 +99,7 @@ async fn event_loop(
     );
     model.zone = cockpit.zone;
     model.wanted = incident;
+    model.declare_playbook = cockpit.journal.playbooks().get(&cockpit.playbook);
     let notifier = crate::notify::Notifier::desktop();
     if let Some(w) = warnings.first() {
         model.say(Level::Warn, w.clone());

@@ -259,6 +259,14 @@ impl Screen {
     pub fn with_keymap(keymap: Keymap) -> Self {
         let mut m = Model::new(keymap, "ann".into(), "/journal.db".into(), t0());
         m.utc = true;
+        // As the runner does: new incidents are declared under the default playbook.
+        m.declare_playbook = Some(std::sync::Arc::new(
+            cockpit::domain::Playbook::parse(
+                "default.toml",
+                cockpit::config::BUILTIN_PLAYBOOKS[0].1,
+            )
+            .unwrap(),
+        ));
         let mut s = Screen {
             m,
             sent: Vec::new(),
