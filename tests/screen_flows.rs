@@ -12,104 +12,14 @@
 //! against a deadline instead of sleeping.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 mod e2e_common;
-use e2e_common::{cli, tmux};
+use e2e_common::{Tmux, cli};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cockpit");
 /// The default playbook, with clocks short enough to watch in a test.
 const LOOP_SECS: i64 = 60;
-
-/// One tmux server of our own (`-L`), killed on drop; sessions named by user.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(test: &str) -> Self {
-        Tmux {
-            socket: format!("cockpit-flows-{test}-{}", std::process::id()),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        tmux(&self.socket, args)
-    }
-
-    /// A cockpit for `user` in a session of that name, 100x36: the layout
-    /// where the loop pane shows its countdown as plain digits.
-    fn open(&self, home: &Path, journal: &Path, user: &str) {
-        let script = format!(
-            "env HOME='{home}' XDG_CONFIG_HOME='{home}/config' XDG_DATA_HOME='{home}/data' \
-             COCKPIT_USER={user} '{BIN}' --journal '{journal}'; exec sleep 600",
-            home = home.display(),
-            journal = journal.display(),
-        );
-        self.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            user,
-            "-x",
-            "100",
-            "-y",
-            "36",
-            "sh",
-            "-c",
-            &script,
-        ]);
-    }
-
-    fn screen(&self, who: &str) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", who]).stdout).into_owned()
-    }
-
-    /// Keys by tmux name ("Enter", "Tab", "Right") or single characters.
-    fn keys(&self, who: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", who];
-        args.extend_from_slice(keys);
-        self.run(&args);
-    }
-
-    fn type_text(&self, who: &str, text: &str) {
-        self.run(&["send-keys", "-t", who, "-l", text]);
-    }
-
-    /// Poll `who`'s screen until `found` holds for it; the screen then.
-    fn wait(
-        &self,
-        who: &str,
-        what: &str,
-        within: Duration,
-        found: impl Fn(&str) -> bool,
-    ) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen(who);
-            if found(&screen) {
-                return screen;
-            }
-            if start.elapsed() > within {
-                panic!("{who}: {what}: not on screen after {within:?}:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn wait_line(&self, who: &str, what: &str, within: Duration, found: impl Fn(&str) -> bool) {
-        self.wait(who, what, within, |s| s.lines().any(&found));
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
 
 /// A home with the `fast` playbook installed: the default one with a
 /// one-minute check-in loop and a ten-second watch after resolution.

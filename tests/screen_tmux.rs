@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 mod e2e_common;
-use e2e_common::{cli, tmux};
+use e2e_common::{child_named, cli, tmux};
 
 const BIN: &str = env!("CARGO_BIN_EXE_cockpit");
 /// DESIGN.md: a running cockpit sees another process's events within ~0.5 s.
@@ -88,28 +88,6 @@ fn tmux_available() -> bool {
         .arg("-V")
         .output()
         .is_ok_and(|o| o.status.success())
-}
-
-/// The child process of `parent` named `name`, from /proc.
-fn child_named(parent: u32, name: &str) -> Option<u32> {
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // "pid (comm) state ppid ...": comm may hold spaces, so split at the last ')'.
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-            continue;
-        };
-        let comm = &stat[open + 1..close];
-        let ppid = stat[close + 1..].split_whitespace().nth(1);
-        if comm == name && ppid == Some(&parent.to_string()) {
-            return Some(pid);
-        }
-    }
-    None
 }
 
 #[test]

@@ -2,7 +2,6 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -481,20 +480,22 @@ fn side_file(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Refuse, before SQLite touches it, a path that cannot be a journal.
+///
+/// Only `stat` here, never `open`: on Linux, closing *any* descriptor of a
+/// file drops every POSIX lock the process holds on it, so opening and
+/// closing the journal by a path other than SQLite while a connection exists
+/// (the sync worker opens a second one) leaves this process's connections
+/// without their locks. The next ordinary SQLite client to open and close the
+/// file then believes it is the last user and deletes `-wal` and `-shm` under
+/// the running cockpit, and acknowledged notes are lost. Whether the file is
+/// an SQLite database at all is SQLite's to say: its first read answers
+/// `SQLITE_NOTADB` for anything else, which `open_error` reports as
+/// `NotAJournal` before anything is written.
 fn check_file(path: &Path) -> Result<(), JournalError> {
     if path.is_dir() {
         return Err(JournalError::IsDirectory { path: path.into() });
     }
     if path.exists() {
-        let mut header = [0u8; 16];
-        let mut f = std::fs::File::open(path).map_err(|e| JournalError::NotWritable {
-            dir: path.into(),
-            detail: e.to_string(),
-        })?;
-        let n = read_up_to(&mut f, &mut header);
-        if n > 0 && (n < 16 || &header != b"SQLite format 3\0") {
-            return Err(JournalError::NotAJournal { path: path.into() });
-        }
         return Ok(());
     }
     let dir = match path.parent() {
@@ -505,17 +506,6 @@ fn check_file(path: &Path) -> Result<(), JournalError> {
         return Err(JournalError::MissingDirectory { dir });
     }
     Ok(())
-}
-
-fn read_up_to(f: &mut std::fs::File, buf: &mut [u8]) -> usize {
-    let mut n = 0;
-    while n < buf.len() {
-        match f.read(&mut buf[n..]) {
-            Ok(0) | Err(_) => break,
-            Ok(k) => n += k,
-        }
-    }
-    n
 }
 
 /// Read-only checks that the file is ours and not from the future. Returns
