@@ -3,6 +3,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use cockpit::cli::{Cli, Failure, run, screen, usage_error_line};
+use cockpit::domain::sanitize;
 
 fn main() -> ExitCode {
     let _ = color_eyre::install();
@@ -14,11 +15,15 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("cockpit: {}", usage_error_line(&e.to_string()));
+            eprintln!(
+                "cockpit: {}",
+                sanitize::clean_output(&usage_error_line(&e.to_string()))
+            );
             return ExitCode::from(2);
         }
     };
     let _log = cockpit::logging::init(cli.global.journal.as_deref());
+    let json = cli.global.json;
     let result = match cli.command {
         // Piped or redirected (`cockpit | less`, a script): there is no screen
         // to draw on, so print what `show` prints (issue 2).
@@ -28,12 +33,18 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(out) => {
+            // Whatever wrote the journal, nothing printed can drive the terminal.
+            let out = if json {
+                sanitize::json_output(&out)
+            } else {
+                sanitize::clean_output(&out)
+            };
             // A closed pipe (`cockpit timeline | head`) is not an error worth a panic.
             let _ = std::io::stdout().lock().write_all(out.as_bytes());
             ExitCode::SUCCESS
         }
         Err(Failure { code, message }) => {
-            eprintln!("cockpit: {message}");
+            eprintln!("cockpit: {}", sanitize::clean_output(&message));
             ExitCode::from(code)
         }
     }

@@ -11,6 +11,7 @@ use crate::config::Paths;
 use crate::domain::IncidentId;
 use crate::domain::metrics::incident_metrics;
 use crate::domain::report::{Report, Stat, Summary, report};
+use crate::domain::sanitize::clean_output;
 use crate::domain::time::human_duration;
 use crate::export::lint::{Finding, lint};
 use crate::export::{self, ExportError, Format, Templates};
@@ -71,7 +72,7 @@ pub fn export_command(
     // A guide, not a gate (000's rules): the findings are in the draft, and
     // listed here so nobody misses them; the document is written regardless.
     for w in &pm.writing {
-        eprintln!(
+        let line = format!(
             "writing: {} {} {}: {} \"{}\": {}",
             w.at.format("%H:%M"),
             w.author,
@@ -80,6 +81,7 @@ pub fn export_command(
             w.found,
             w.suggestion
         );
+        eprintln!("{}", clean_output(&line));
     }
     match out {
         None => Ok(document),

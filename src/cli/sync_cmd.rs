@@ -10,7 +10,7 @@ use super::args::{Global, SyncCmd};
 use super::run::Failure;
 use crate::app::{Cockpit, Intent};
 use crate::config::{Config, EndpointKind};
-use crate::domain::sanitize::clean_line;
+use crate::domain::sanitize::{clean_line, clean_output};
 use crate::sync::adapters::alertmanager;
 use crate::sync::{
     Deliverer, Outbox, OutboxError, OutboxRow, PassReport, RowFilter, SyncHandle, SyncSettings,
@@ -220,8 +220,8 @@ fn run(cockpit: &Cockpit, config: &Config, watch: bool) -> Result<String, Failur
                     c = changes.changed() => {
                         if c.is_err() { break; }
                         let h = changes.borrow().clone();
-                        eprintln!("{}", h.label(clock.now()));
-                        for p in &h.problems { eprintln!("  {p}"); }
+                        eprintln!("{}", clean_output(&h.label(clock.now())));
+                        for p in &h.problems { eprintln!("  {}", clean_output(p)); }
                     }
                 }
             }

@@ -35,7 +35,9 @@ impl Event {
             incident,
             at,
             recorded_at,
-            author: author.to_string(),
+            // Whoever names the author (`--as`, $COCKPIT_USER, the config, a
+            // chat user) names it in one clean line: it is printed everywhere.
+            author: crate::domain::sanitize::clean_line(author),
             kind,
             seq: None,
         }

@@ -149,7 +149,7 @@ pub fn render(
     if format == Format::Json {
         let mut s = serde_json::to_string_pretty(pm).expect("the draft serialises");
         s.push('\n');
-        return Ok(s);
+        return Ok(crate::domain::sanitize::json_output(&s));
     }
     let t = templates.get(format);
     let env = environment();
@@ -164,7 +164,10 @@ pub fn render(
         },
     };
     let template = env.template_from_named_str(&name, &t.text).map_err(error)?;
-    template.render(pm).map_err(error)
+    let document = template.render(pm).map_err(error)?;
+    // Whoever wrote the journal, the document cannot drive the terminal it is
+    // printed on (or `cat` to later).
+    Ok(crate::domain::sanitize::clean_output(&document))
 }
 
 fn environment() -> Environment<'static> {
@@ -177,8 +180,29 @@ fn environment() -> Environment<'static> {
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".html") {
             AutoEscape::Html
+        } else if name.ends_with(".md") {
+            AutoEscape::Custom(MARKDOWN)
         } else {
             AutoEscape::None
+        }
+    });
+    // Markdown is rendered by wikis and forges, which pass raw HTML through:
+    // a note holding `<script>` or `<img onerror=…>` must arrive as text.
+    // Every value printed into a `.md` template has its `<` and `>` written
+    // as entities (they still read as `<` and `>` once rendered).
+    env.set_formatter(|out, state, value| {
+        if matches!(state.auto_escape(), AutoEscape::Custom(MARKDOWN)) {
+            let text = value.to_string();
+            let text = if value.is_safe() {
+                text
+            } else {
+                neutralise_html(&text)
+            };
+            out.write_str(&text).map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string())
+            })
+        } else {
+            minijinja::escape_formatter(out, state, value)
         }
     });
     env.add_filter("when", |s: String| fmt_time(&s, "%Y-%m-%d %H:%M UTC"));
@@ -199,6 +223,14 @@ fn environment() -> Environment<'static> {
     env
 }
 
+/// The auto-escape mode of Markdown templates (see `environment`).
+const MARKDOWN: &str = "markdown";
+
+/// Raw HTML in Markdown becomes text: `<` and `>` as entities.
+fn neutralise_html(s: &str) -> String {
+    s.replace('<', "&lt;").replace('>', "&gt;")
+}
+
 fn fmt_time(s: &str, fmt: &str) -> String {
     match DateTime::parse_from_rfc3339(s) {
         Ok(t) => t.with_timezone(&Utc).format(fmt).to_string(),
@@ -210,7 +242,6 @@ fn fmt_time(s: &str, fmt: &str) -> String {
 /// no raw HTML from a note.
 fn markdown_cell(s: String) -> String {
     s.replace('|', "\\|")
-        .replace('<', "&lt;")
         .replace("\r\n", " ")
         .replace('\n', " ")
 }
