@@ -125,6 +125,27 @@ const CASUAL: &[(&str, &str)] = &[
     ("nuked", "deleted"),
     ("kicked", "restarted"),
     ("freaked out", "drop it"),
+    // Judgment and joking (000: "Don't add superfluous adjectives, which
+    // often carry judgment"; "Avoid informal words and joking").
+    ("super", "drop it, or give the measure"),
+    ("lucky", "say what happened"),
+    ("luckily", "say what happened"),
+    ("unlucky", "say what happened"),
+    ("unluckily", "say what happened"),
+    ("crazy", "drop it, or give the measure"),
+    ("insane", "drop it, or give the measure"),
+    ("damn", "drop it"),
+    ("sucks", "say what failed"),
+    ("meh", "drop it"),
+    ("tbh", "drop it"),
+    ("imo", "say who assessed it"),
+    ("real quick", "give the time"),
+    ("no biggie", "say what the impact was"),
+    ("no big deal", "say what the impact was"),
+    ("messed up", "say what failed"),
+    ("screwed up", "say what failed"),
+    ("freaking", "drop it"),
+    ("bummer", "drop it"),
 ];
 
 #[rustfmt::skip]
@@ -133,7 +154,24 @@ const VAGUE_TIME: &[&str] = &[
     "in a moment", "at some point", "the other day", "some time ago", "a few minutes", "asap",
     "yesterday", "today", "tonight", "tomorrow", "this morning", "this afternoon",
     "this evening", "last night",
+    // Meals and parts of the day are not times (000: "Be precise").
+    "around lunch", "lunchtime", "after lunch", "before lunch", "at lunch", "in the morning",
+    "in the afternoon", "in the evening", "overnight", "end of day", "eod", "mid morning",
+    "first thing", "a couple of minutes", "a couple of hours", "a few hours", "a few seconds",
+    "a little while", "a couple of days",
 ];
+
+/// Words that make the time after them approximate: "around 3pm", "about 14:00".
+const APPROXIMATELY: &[&str] = &[
+    "around",
+    "about",
+    "approximately",
+    "approx",
+    "roughly",
+    "circa",
+];
+/// Words that stand for a time of day without giving one.
+const TIMES_OF_DAY: &[&str] = &["noon", "midnight", "midday", "lunch", "lunchtime"];
 const VAGUE_TIME_TIP: &str = "give the time (e.g. 14:05 UTC) or the duration (000: \"Be precise\")";
 
 const BE: &[&str] = &[
@@ -430,6 +468,11 @@ fn lint_line(line: &str, number: usize, passive_allowed: bool) -> Vec<Finding> {
                 seen.push(p.rule);
             }
         }
+        if !seen.contains(&Rule::VagueTime)
+            && let Some(n) = approximate_time_at(&toks, i)
+        {
+            push(i, n, Rule::VagueTime, VAGUE_TIME_TIP);
+        }
         // "is being investigated" is one finding, not two.
         if !passive_allowed
             && i >= passive_until
@@ -440,6 +483,41 @@ fn lint_line(line: &str, number: usize, passive_allowed: bool) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A clock time as tokens: "3pm", "3" "pm", "14" ":" "05" (the colon is not
+/// a token: the first number is followed by it). How many tokens, if any.
+fn clock_time_at(toks: &[Token], i: usize) -> Option<usize> {
+    let t = toks.get(i)?;
+    let digits = t.lower.trim_end_matches(['a', 'p', 'm']);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.len() > 2 {
+        return TIMES_OF_DAY.contains(&t.lower.as_str()).then_some(1);
+    }
+    let mut n = 1;
+    if t.after == Some(':') && toks.get(i + 1).is_some_and(|m| m.lower.len() == 2) {
+        n += 1;
+    }
+    if toks
+        .get(i + n)
+        .is_some_and(|m| m.lower == "am" || m.lower == "pm")
+    {
+        n += 1;
+    }
+    // A bare number is a time only with a clock's shape: "3pm", "14:05".
+    (n > 1 || t.lower.ends_with("am") || t.lower.ends_with("pm")).then_some(n)
+}
+
+/// "around 3pm", "about 14:05", "roughly noon", "3pm-ish": a time given as
+/// an estimate (000: "Be precise"). How many tokens, if any.
+fn approximate_time_at(toks: &[Token], i: usize) -> Option<usize> {
+    let t = &toks[i];
+    if APPROXIMATELY.contains(&t.lower.as_str()) {
+        return clock_time_at(toks, i + 1).map(|n| n + 1);
+    }
+    // "3pm-ish", "14:00ish": the time, then "ish".
+    let n = clock_time_at(toks, i)?;
+    let next = toks.get(i + n)?;
+    (next.lower == "ish" && next.before == Some('-')).then_some(n + 1)
 }
 
 /// "was restarted", "were not copied", "is being investigated", "got deleted".
