@@ -633,3 +633,77 @@ fn bad_journal_paths_are_named_and_left_alone() {
         "{err}"
     );
 }
+
+/// `cockpit list` keeps its columns whatever the playbook's words: dxw's
+/// `critical` is longer than SEV1, 003's states are longer than 13.
+#[test]
+fn list_keeps_its_columns_with_long_severities() {
+    let d = Desk::new();
+    d.ok(&[
+        "--playbook",
+        "dxw",
+        "declare",
+        "db down",
+        "--severity",
+        "critical",
+    ]);
+    d.ok(&[
+        "--playbook",
+        "dxw",
+        "declare",
+        "slow page",
+        "--severity",
+        "minor",
+    ]);
+    let listed = d.ok(&["list"]);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    let title_at: Vec<usize> = lines
+        .iter()
+        .map(|l| l.find("db down").or_else(|| l.find("slow page")).unwrap())
+        .collect();
+    assert_eq!(
+        title_at[0], title_at[1],
+        "titles start in one column:\n{listed}"
+    );
+    let state_at: Vec<usize> = lines
+        .iter()
+        .map(|l| l.find("understanding").unwrap())
+        .collect();
+    assert_eq!(
+        state_at[0], state_at[1],
+        "states start in one column:\n{listed}"
+    );
+}
+
+/// Every action step says what it does in `--help` (issue 13).
+#[test]
+fn every_action_step_has_a_description() {
+    let d = Desk::new();
+    let help = d.ok(&["action", "--help"]);
+    for step in [
+        "propose", "approve", "reject", "info", "amend", "start", "done", "fail", "revert",
+    ] {
+        let line = help
+            .lines()
+            .find(|l| l.trim_start().starts_with(step))
+            .unwrap_or_else(|| panic!("{step} missing:\n{help}"));
+        assert!(
+            line.trim_start().len() > step.len() + 5,
+            "{step} has no description:\n{help}"
+        );
+    }
+    let declare = d.ok(&["declare", "--help"]);
+    for words in [
+        "What is broken",
+        "The playbook's severity",
+        "impact and what is known",
+    ] {
+        assert!(
+            declare.contains(words),
+            "declare --help lacks {words:?}:\n{declare}"
+        );
+    }
+    let note = d.ok(&["note", "--help"]);
+    assert!(note.contains("A tag of the playbook"), "{note}");
+}

@@ -13,9 +13,12 @@ use crate::domain::playbook::parse_duration;
 pub enum Verb {
     /// Declare a new incident; prints its id
     Declare {
+        /// What is broken, as the people affected would say it
         title: String,
+        /// The playbook's severity (`cockpit playbook show NAME` lists them; when in doubt go higher, 002)
         #[arg(long, short)]
         severity: String,
+        /// One or two sentences: impact and what is known so far
         #[arg(long, default_value = "")]
         summary: String,
         /// A security or PII incident (000: report within one hour)
@@ -26,6 +29,7 @@ pub enum Verb {
     Note {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
+        /// A tag of the playbook (the default's: noticed, impact, mitigation, decision, command, comms, hypothesis, eliminated, note)
         #[arg(long, short)]
         tag: Option<String>,
         /// Never sent to any endpoint
@@ -248,6 +252,7 @@ pub enum ActionCmd {
         #[arg(long, default_value = "")]
         revert: String,
     },
+    /// Approve a proposed active measure (001: the IC approves)
     Approve(ActionRef),
     /// Reject a proposal; the reason is required (the proposer learns why)
     Reject(RejectRef),
@@ -266,9 +271,13 @@ pub enum ActionCmd {
         #[arg(long)]
         revert: Option<String>,
     },
+    /// Mark an approved measure as started
     Start(ActionRef),
+    /// Mark a measure as done (it had the effect wanted)
     Done(ActionRef),
+    /// Mark a measure as failed (it did not have the effect wanted)
     Fail(ActionRef),
+    /// Mark a measure as reverted (undone, as its revert plan says)
     Revert(ActionRef),
 }
 

@@ -50,6 +50,16 @@ pub fn list(
     as_json: bool,
 ) -> String {
     let mut out = String::new();
+    // Columns as wide as their widest value ("critical", "partial_disruption").
+    let width = |f: fn(&Incident) -> &str, min: usize| {
+        incidents
+            .iter()
+            .map(|i| unicode_width::UnicodeWidthStr::width(f(i)))
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let (sev_w, state_w) = (width(|i| &i.severity, 5), width(|i| &i.state, 13));
     for i in incidents {
         let open = books.get(&i.playbook).is_none_or(|pb| i.is_open(&pb));
         if as_json {
@@ -61,7 +71,7 @@ pub fn list(
             out.push('\n');
         } else {
             out.push_str(&format!(
-                "{}  {:<5} {:<13} {:<10} {}\n",
+                "{}  {:<sev_w$} {:<state_w$} {:<10} {}\n",
                 i.id.short(),
                 i.severity,
                 i.state,
