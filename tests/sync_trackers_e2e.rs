@@ -176,7 +176,10 @@ token = "env:E2E_ZD_TOKEN"
         .unwrap();
     assert_eq!(
         team_req.json()["links"],
-        serde_json::json!([{"href": "https://docs.example/inc-1", "text": "document"}])
+        serde_json::json!([
+            {"href": "https://docs.example/inc-1", "text": "document"},
+            {"href": "https://acme.zendesk.com/agent/tickets/4711", "text": "ticket"},
+        ])
     );
     let sp_posts = sp.requests();
     assert_eq!(sp_posts.iter().filter(|r| r.method == "POST").count(), 1);

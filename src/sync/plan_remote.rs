@@ -63,7 +63,6 @@ pub fn builtin(key: &str) -> &'static str {
         "near_miss_body" => {
             "Near miss: had it happened, this would have been {would_be}.\nIncident {incident}. Incident document: {document}"
         }
-        "client_update" => "{text}",
         _ => "{title}",
     }
 }
@@ -344,7 +343,9 @@ pub fn client_ticket(
             .any(|c| c.eq_ignore_ascii_case(a))
     };
     let text = match &event.kind {
-        CommsSent { audience, .. } if clients(audience) => t.render("client_update"),
+        // The IC's own words, as chat gets them (`comms`); a playbook's
+        // `client_update` template is a draft for the IC, not the message.
+        CommsSent { audience, .. } if clients(audience) => t.render("comms"),
         Closed {} => t.render("closed"),
         _ => return Vec::new(),
     };
