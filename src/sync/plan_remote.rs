@@ -386,3 +386,42 @@ fn t_template<'a>(t: &'a Templates<'_>, key: &str) -> &'a str {
         .map(String::as_str)
         .unwrap_or_else(|| builtin(key))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_zendesk_ticket_comes_from_its_link() {
+        let links = |k: &str, v: &str| BTreeMap::from([(k.to_string(), v.to_string())]);
+        assert_eq!(
+            zendesk_ticket(&links("zendesk", "4711")).as_deref(),
+            Some("4711")
+        );
+        assert_eq!(
+            zendesk_ticket(&links(
+                "Zendesk",
+                "https://acme.zendesk.com/agent/tickets/12/"
+            ))
+            .as_deref(),
+            Some("12")
+        );
+        assert_eq!(
+            zendesk_ticket(&links(
+                "ticket",
+                "https://acme.zendesk.com/api/v2/tickets/99.json"
+            ))
+            .as_deref(),
+            Some("99")
+        );
+        // A ticket elsewhere is not a Zendesk ticket; a link without a number is none.
+        assert_eq!(
+            zendesk_ticket(&links("ticket", "https://jira.example/browse/OPS-1")),
+            None
+        );
+        assert_eq!(
+            zendesk_ticket(&links("zendesk", "https://acme.zendesk.com/")),
+            None
+        );
+    }
+}
