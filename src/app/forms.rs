@@ -519,7 +519,7 @@ fn checklists_key(m: &mut Model, checklist: usize, step: usize, k: KeyEvent) -> 
             if k.code == KeyCode::Enter
                 && matches!(s.status, crate::domain::checklist::StepStatus::Open)
                 && let Some(action) = s.step.action
-                && let Some(effects) = do_step(m, action, &checklist, &step)
+                && let Some(effects) = do_step(m, action, &checklist, &step, s.step.role.as_deref())
             {
                 return effects;
             }
@@ -591,6 +591,7 @@ fn do_step(
     action: crate::domain::checklist::StepAction,
     checklist: &str,
     step: &str,
+    role: Option<&str>,
 ) -> Option<Vec<Effect>> {
     use crate::domain::checklist::StepAction::*;
     let c = m.current.as_ref()?;
@@ -676,7 +677,25 @@ fn do_step(
             m.overlay = Some(Overlay::Close);
             Some(Vec::new())
         }
+        // 000 / 004 (issue 17): page the role's team; sync triggers its
+        // PagerDuty service when the endpoint's `teams` names the role.
+        PageRole => {
+            let role = role?.to_string();
+            let mut effects = act(
+                m,
+                Intent::RolePage {
+                    role: role.clone(),
+                    person: String::new(),
+                },
+            );
+            effects.extend(act(m, tick));
+            m.say(
+                Level::Info,
+                format!("paging the on-call for {role}: sync triggers the PagerDuty service its `teams` entry names"),
+            );
+            Some(effects)
+        }
         // Topic, paging and silences follow the journal through sync; ticking records it.
-        SetTopic | ResetTopic | PageRole | ResolvePaging | RemoveSilences | AcceptHandoff => None,
+        SetTopic | ResetTopic | ResolvePaging | RemoveSilences | AcceptHandoff => None,
     }
 }

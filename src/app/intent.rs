@@ -123,6 +123,16 @@ pub enum Intent {
         role: String,
         reason: String,
     },
+    /// Issue 17: page a role's on-call.
+    RolePage {
+        role: String,
+        person: String,
+    },
+    /// 003: hold public posts back, or resume them.
+    PublicHold {
+        held: bool,
+        reason: String,
+    },
     ChecklistTick {
         checklist: String,
         step: String,
@@ -375,6 +385,14 @@ impl Intent {
             Intent::RoleAccept { role } => EventKind::HandoffAccepted {
                 role: canonical_role(pb, &role),
                 person: clean_line(author),
+            },
+            Intent::RolePage { role, person } => EventKind::RolePaged {
+                role: canonical_role(pb, &role),
+                person: clean_line(&person),
+            },
+            Intent::PublicHold { held, reason } => EventKind::PublicPostsHeld {
+                held,
+                reason: clean_text(&reason),
             },
             Intent::RoleDecline { role, reason } => EventKind::HandoffDeclined {
                 role: canonical_role(pb, &role),

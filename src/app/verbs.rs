@@ -114,6 +114,14 @@ pub enum Verb {
     },
     /// Record the incident as a near miss with the severity it would have had
     NearMiss { would_be: String },
+    /// Hold public posts back (status page, client tickets), e.g. a security
+    /// fix not yet released (003), or `--resume` them
+    Public {
+        #[arg(long)]
+        resume: bool,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
     /// Flag the incident as security / PII
     Security {
         #[arg(long, default_value = "")]
@@ -201,6 +209,14 @@ pub enum RoleCmd {
         role: String,
         #[arg(long, default_value = "")]
         reason: String,
+    },
+    /// Page the on-call for ROLE (its team's PagerDuty service, when
+    /// configured); the role shows as paged until someone engages it
+    Page {
+        role: String,
+        /// Whom you mean, if you know
+        #[arg(long, default_value = "")]
+        person: String,
     },
 }
 
@@ -405,6 +421,7 @@ impl Verb {
             },
             Verb::Role(RoleCmd::Accept { role }) => Intent::RoleAccept { role },
             Verb::Role(RoleCmd::Decline { role, reason }) => Intent::RoleDecline { role, reason },
+            Verb::Role(RoleCmd::Page { role, person }) => Intent::RolePage { role, person },
             Verb::Checklist(ChecklistCmd::Show { .. }) => return None,
             Verb::Checklist(ChecklistCmd::Tick {
                 checklist,
@@ -534,6 +551,10 @@ impl Verb {
             }),
             Verb::NearMiss { would_be } => Intent::NearMiss(would_be),
             Verb::Security { details } => Intent::Security(details),
+            Verb::Public { resume, reason } => Intent::PublicHold {
+                held: !resume,
+                reason,
+            },
             Verb::Title { title } => Intent::Title(join(title)),
             Verb::Summary { summary } => Intent::Summary(join(summary)),
             Verb::Clock(ClockCmd::Ack { name }) => Intent::ClockAck(name),

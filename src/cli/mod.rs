@@ -5,6 +5,7 @@ mod clock_output;
 mod output;
 mod postmortem;
 mod process_output;
+mod remote_output;
 mod run;
 mod sync_cmd;
 

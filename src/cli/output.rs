@@ -225,17 +225,26 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
     if !i.follow_ups.is_empty() {
         o.push_str("\nfollow-ups:\n");
         for f in &i.follow_ups {
+            // Issue 17: the ticket each follow-up became.
+            let item = crate::domain::remote::follow_up_item(&f.id);
+            let tickets: Vec<String> = i
+                .remote
+                .refs_of(&item)
+                .map(|r| format!(" [{} {}]", r.endpoint, r.id))
+                .collect();
             o.push_str(&format!(
-                "  - {}{}\n",
+                "  - {}{}{}\n",
                 f.item.text,
                 if f.item.owner.is_empty() {
                     String::new()
                 } else {
                     format!(" (owner {})", f.item.owner)
-                }
+                },
+                tickets.concat()
             ));
         }
     }
+    o.push_str(&super::remote_output::outside(i));
     if !i.refused.is_empty() {
         o.push_str(&format!(
             "\n{} event(s) in the journal broke the rules and were not applied\n",

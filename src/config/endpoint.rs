@@ -33,6 +33,14 @@ pub enum EndpointKind {
     Mattermost,
     /// Microsoft Teams Workflows webhook (Adaptive Card).
     Teams,
+    /// Atlassian Statuspage: the incident, its state and component status (003).
+    Statuspage,
+    /// Jira: the incident ticket and follow-ups as issues (000, 004).
+    Jira,
+    /// GitLab issues: the incident issue with labels, near-miss review (003).
+    Gitlab,
+    /// Zendesk: client updates as public comments on the linked ticket (002).
+    Zendesk,
 }
 
 impl EndpointKind {
@@ -45,6 +53,10 @@ impl EndpointKind {
         EndpointKind::Webhook,
         EndpointKind::Mattermost,
         EndpointKind::Teams,
+        EndpointKind::Statuspage,
+        EndpointKind::Jira,
+        EndpointKind::Gitlab,
+        EndpointKind::Zendesk,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +69,10 @@ impl EndpointKind {
             EndpointKind::Webhook => "webhook",
             EndpointKind::Mattermost => "mattermost",
             EndpointKind::Teams => "teams",
+            EndpointKind::Statuspage => "statuspage",
+            EndpointKind::Jira => "jira",
+            EndpointKind::Gitlab => "gitlab",
+            EndpointKind::Zendesk => "zendesk",
         }
     }
 
@@ -74,7 +90,10 @@ impl EndpointKind {
     fn keys(self) -> (&'static [&'static str], &'static [&'static str]) {
         use EndpointKind::*;
         match self {
-            Pagerduty => (&["routing_key"], &["url", "source", "events", "templates"]),
+            Pagerduty => (
+                &["routing_key"],
+                &["url", "source", "teams", "events", "templates"],
+            ),
             SlackWebhook | Mattermost | Teams => (&["url"], &["events", "templates"]),
             Slack => (&["token", "channel"], &["url", "events", "templates"]),
             Matrix => (&["url", "token", "room"], &["read", "events", "templates"]),
@@ -83,6 +102,19 @@ impl EndpointKind {
                 &["url", "secret"],
                 &["signature_header", "events", "templates"],
             ),
+            Statuspage => (
+                &["token", "page_id"],
+                &["url", "components", "events", "templates"],
+            ),
+            Jira => (
+                &["url", "token", "project"],
+                &["user", "labels", "issue_type", "events", "templates"],
+            ),
+            Gitlab => (
+                &["token", "project"],
+                &["url", "labels", "events", "templates"],
+            ),
+            Zendesk => (&["url", "user", "token"], &["events", "templates"]),
         }
     }
 
@@ -246,6 +278,20 @@ pub struct Endpoint {
     pub timeout: Duration,
     /// Overrides of the playbook's `[templates]` for this endpoint.
     pub templates: BTreeMap<String, String>,
+    /// PagerDuty: a routing key per role or team, to page that team's service.
+    pub teams: BTreeMap<String, SecretRef>,
+    /// Statuspage page id.
+    pub page_id: Option<String>,
+    /// Statuspage component ids whose status follows the incident's.
+    pub components: Vec<String>,
+    /// Jira project key; GitLab project id or path.
+    pub project: Option<String>,
+    /// Labels every created ticket or issue gets.
+    pub labels: Vec<String>,
+    /// Jira issue type name (default `Task`).
+    pub issue_type: Option<String>,
+    /// Jira account e-mail (Basic auth with `token`); Zendesk agent e-mail.
+    pub user: Option<String>,
     /// "config.toml:12": where it is declared, for later errors.
     pub origin: String,
 }
@@ -270,6 +316,13 @@ impl Endpoint {
             signature_header: None,
             timeout: DEFAULT_TIMEOUT,
             templates: BTreeMap::new(),
+            teams: BTreeMap::new(),
+            page_id: None,
+            components: Vec::new(),
+            project: None,
+            labels: Vec::new(),
+            issue_type: None,
+            user: None,
             origin: String::new(),
         }
     }
@@ -297,6 +350,13 @@ pub(super) struct RawEndpoint {
     signature_header: Option<Spanned<String>>,
     timeout: Option<Spanned<String>>,
     templates: Option<Spanned<BTreeMap<String, String>>>,
+    teams: Option<Spanned<BTreeMap<String, String>>>,
+    page_id: Option<Spanned<String>>,
+    components: Option<Spanned<Vec<String>>>,
+    project: Option<Spanned<String>>,
+    labels: Option<Spanned<Vec<String>>>,
+    issue_type: Option<Spanned<String>>,
+    user: Option<Spanned<String>>,
 }
 
 struct Checker<'a> {
@@ -386,6 +446,13 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
             r.signature_header.as_ref().map(|s| s.span()),
         ),
         ("templates", r.templates.as_ref().map(|s| s.span())),
+        ("teams", r.teams.as_ref().map(|s| s.span())),
+        ("page_id", r.page_id.as_ref().map(|s| s.span())),
+        ("components", r.components.as_ref().map(|s| s.span())),
+        ("project", r.project.as_ref().map(|s| s.span())),
+        ("labels", r.labels.as_ref().map(|s| s.span())),
+        ("issue_type", r.issue_type.as_ref().map(|s| s.span())),
+        ("user", r.user.as_ref().map(|s| s.span())),
     ];
     for (key, span) in &given {
         if let Some(span) = span
@@ -480,7 +547,24 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
             other => Ok(other.map(|s| s.into_inner())),
         }
     };
+    // PagerDuty `teams`: each value is a routing key, so a secret reference.
+    let mut teams = BTreeMap::new();
+    if let Some(t) = r.teams {
+        let span = t.span();
+        for (team, key) in t.into_inner() {
+            let parsed = SecretRef::parse(&key)
+                .map_err(|m| c.err(span.clone(), &format!("teams.{team}"), m))?;
+            teams.insert(team.to_ascii_lowercase(), parsed);
+        }
+    }
     Ok(Endpoint {
+        teams,
+        page_id: nonempty(r.page_id, "page_id")?,
+        components: r.components.map(|f| f.into_inner()).unwrap_or_default(),
+        project: nonempty(r.project, "project")?,
+        labels: r.labels.map(|f| f.into_inner()).unwrap_or_default(),
+        issue_type: nonempty(r.issue_type, "issue_type")?,
+        user: nonempty(r.user, "user")?,
         origin: format!("{}:{}", c.path.display(), c.line(name_span)),
         name,
         kind,

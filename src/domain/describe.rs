@@ -260,6 +260,10 @@ pub fn describe(e: &Event, incident: &Incident) -> Line {
             }
             line("sync", with_reason(t, reason))
         }
+        RolePaged { .. } | PublicPostsHeld { .. } | RemoteLinked { .. } => {
+            let (label, text) = super::remote::describe(&e.kind).expect("a remote kind");
+            line(label, text)
+        }
         Unrecognized { kind, .. } => line(kind, "(an event of a newer cockpit)"),
     }
 }

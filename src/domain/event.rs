@@ -305,6 +305,37 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         reason: String,
     },
+    /// Page the on-call of a role's team (000, 004: "page the on-call for
+    /// X"); the role shows as paged until someone engages it. Sync triggers
+    /// an alert on the team's PagerDuty service (issue 17).
+    RolePaged {
+        role: String,
+        /// Whom the IC meant, if known.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        person: String,
+    },
+    /// 003: "we may choose not to post to status.io" (a security incident in
+    /// progress): while held, nothing goes to status pages or client tickets.
+    PublicPostsHeld {
+        held: bool,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    /// An outside system's id for one of the incident's items (a Jira key, a
+    /// GitLab issue number, a status-page incident), written back by sync.
+    RemoteLinked {
+        /// The endpoint's name in the config.
+        endpoint: String,
+        /// `incident`, `follow_up:<event id>` or `near_miss`.
+        item: String,
+        id: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        url: String,
+        /// A public post (a status-page update) was delivered to it now: the
+        /// status-update clock counts it (003: cadence by severity).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        public: bool,
+    },
     /// A kind this build does not know (written by a newer cockpit). Kept and
     /// shown, never folded, never written by this build.
     #[serde(skip)]
@@ -360,6 +391,9 @@ pub const KIND_NAMES: &[&str] = &[
     "action_amended",
     "retrospective_scheduled",
     "sync_dropped",
+    "role_paged",
+    "public_posts_held",
+    "remote_linked",
 ];
 
 impl EventKind {
@@ -602,6 +636,21 @@ mod tests {
                 what: "post".into(),
                 error: String::new(),
                 reason: String::new(),
+            },
+            EventKind::RolePaged {
+                role: "r".into(),
+                person: String::new(),
+            },
+            EventKind::PublicPostsHeld {
+                held: true,
+                reason: String::new(),
+            },
+            EventKind::RemoteLinked {
+                endpoint: "e".into(),
+                item: "incident".into(),
+                id: "1".into(),
+                url: String::new(),
+                public: false,
             },
         ];
         let names: Vec<String> = all.iter().map(EventKind::name).collect();

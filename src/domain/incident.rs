@@ -233,6 +233,9 @@ pub struct Incident {
     pub briefing_notes: BTreeMap<String, Vec<String>>,
     /// Notes marked private: they stay in this journal and are never sent.
     pub private_notes: usize,
+    /// Paging, public-post hold and remote ids (issue 17; `remote.rs`).
+    #[serde(default)]
+    pub remote: super::remote::Remote,
 }
 
 impl Incident {
@@ -278,6 +281,7 @@ impl Incident {
             last_comms: None,
             briefing_notes: BTreeMap::new(),
             private_notes: 0,
+            remote: Default::default(),
         }
     }
 
@@ -412,6 +416,7 @@ impl Incident {
                 | ChecklistStepUndone { .. }
                 | RetrospectiveScheduled { .. }
                 | SyncDropped { .. }
+                | RemoteLinked { .. }
         );
         if closed && !allowed_when_closed {
             return Err(RuleError::IncidentClosed);
@@ -615,6 +620,9 @@ impl Incident {
                 Ok(())
             }
             SyncDropped { endpoint, .. } => non_empty(endpoint, "the endpoint"),
+            RolePaged { .. } | PublicPostsHeld { .. } | RemoteLinked { .. } => {
+                self.remote.check(kind, pb).expect("a remote kind")
+            }
         }
     }
 
@@ -839,6 +847,8 @@ impl Incident {
                 self.assign(&known_role(pb, role).expect("checked"), person, e.at, false)
             }
             RoleEngaged { role, person } => {
+                // 004: engaging ends "paged".
+                self.remote.fold(&e.kind, pb, &e.author, e.at);
                 let role = known_role(pb, role).expect("checked");
                 match self
                     .roster
@@ -1114,6 +1124,9 @@ impl Incident {
             }
             // Sync bookkeeping: on the timeline, not part of the incident's state.
             SyncDropped { .. } => {}
+            RolePaged { .. } | PublicPostsHeld { .. } | RemoteLinked { .. } => {
+                self.remote.fold(&e.kind, pb, &e.author, e.at)
+            }
             Unrecognized { .. } => {}
         }
     }

@@ -9,6 +9,7 @@ pub mod incident;
 pub mod metrics;
 pub mod playbook;
 mod playbook_check;
+pub mod remote;
 pub mod report;
 pub mod review;
 pub mod roster;

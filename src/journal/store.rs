@@ -13,7 +13,8 @@ use crate::domain::playbook::PlaybookSet;
 use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 
 /// Bump when the fold changes meaning: older snapshots are then ignored.
-const FOLD_VERSION: i64 = 3;
+// 4: `Incident::remote` (issue 17: paging, public hold, remote ids).
+const FOLD_VERSION: i64 = 4;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
 

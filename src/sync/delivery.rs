@@ -19,9 +19,46 @@ pub enum Delivery {
         /// critical, error, warning or info (the playbook severity's `paging`).
         severity: String,
         source: String,
+        /// The role or team whose service is paged (its routing key from the
+        /// endpoint's `teams`); `None`: the endpoint's own `routing_key`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        team: Option<String>,
+        /// The incident's links (document, channel, bridge), for the responder.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        links: Vec<(String, String)>,
     },
     /// The whole event, for a generic webhook.
     Event { event: serde_json::Value },
+    /// Create or update one item in a status page or a tracker (issue 17).
+    /// The adapter creates it when the endpoint has no id for `item` yet
+    /// (looked up in the outbox), and updates it otherwise.
+    Ticket(Ticket),
+}
+
+/// One item's wanted state in an outside system; each adapter spells it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Ticket {
+    /// `incident`, `follow_up:<event id>`, `near_miss`; the key its id is kept under.
+    pub item: String,
+    /// Title (created items; a changed title on update).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    /// Description on create; the update's text (a status-page update, a comment).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body: String,
+    /// Lifecycle: a status page's incident status; trackers `opened`/`closed`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub status: String,
+    /// Status page: the components' status, set apart from the lifecycle (003).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub component_status: String,
+    /// Labels beyond the endpoint's own (severity, `Near Miss`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// Only update an item that exists (never create it): a Zendesk ticket
+    /// the IC linked, whose id is here.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub remote: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +87,8 @@ impl Delivery {
             Delivery::Topic { .. } => "topic",
             Delivery::Page { action, .. } => action.name(),
             Delivery::Event { .. } => "event",
+            Delivery::Ticket(t) if !t.remote.is_empty() => "comment",
+            Delivery::Ticket(_) => "ticket",
         }
     }
 
@@ -74,6 +113,8 @@ mod tests {
             summary: "s".into(),
             severity: "critical".into(),
             source: "cockpit".into(),
+            team: None,
+            links: Vec::new(),
         };
         let p = d.to_payload();
         assert!(

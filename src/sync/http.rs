@@ -57,6 +57,8 @@ pub struct Target {
     pub token: Option<Secret>,
     pub routing_key: Option<Secret>,
     pub hmac_key: Option<Secret>,
+    /// PagerDuty: routing keys by role or team (issue 17).
+    pub team_keys: std::collections::BTreeMap<String, Secret>,
     /// Every secret value, to scrub from any text an endpoint sends back.
     redactions: Vec<String>,
 }
@@ -88,9 +90,18 @@ impl Target {
         let token = read(&endpoint.token, "token")?;
         let routing_key = read(&endpoint.routing_key, "routing_key")?;
         let hmac_key = read(&endpoint.secret, "secret")?;
+        let mut team_keys = std::collections::BTreeMap::new();
+        for (team, r) in &endpoint.teams {
+            team_keys.insert(
+                team.clone(),
+                r.resolve()
+                    .map_err(|e| format!("{who}: teams.{team}: {e}"))?,
+            );
+        }
         let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key]
             .into_iter()
             .flatten()
+            .chain(team_keys.values())
             .map(|s| s.expose().to_string())
             .collect();
         if let (Some(UrlSetting::Secret(_)), Some(u)) = (&endpoint.url, &url) {
@@ -107,6 +118,7 @@ impl Target {
             token,
             routing_key,
             hmac_key,
+            team_keys,
             redactions,
         })
     }

@@ -18,6 +18,8 @@ pub mod health;
 pub mod http;
 pub mod outbox;
 pub mod plan;
+mod plan_remote;
+pub mod remote_refs;
 pub mod worker;
 
 pub use backoff::{Backoff, Outcome};

@@ -450,6 +450,26 @@ impl Outbox {
         let rows = s.query_map([], |r| r.get(0)).map_err(|e| self.sql(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
+
+    /// Delivered rows of `endpoint` for `incident` that got a remote id, as
+    /// (payload, remote id), oldest first: where a tracker's ids are found
+    /// (issue 17, `remote_refs.rs`).
+    pub fn remote_ids(
+        &self,
+        endpoint: &str,
+        incident: IncidentId,
+    ) -> Result<Vec<(String, String)>, OutboxError> {
+        let mut s = self
+            .conn
+            .prepare_cached("SELECT payload, remote_id FROM outbox WHERE endpoint = ?1 AND incident = ?2 AND state = 'done' AND remote_id IS NOT NULL ORDER BY id")
+            .map_err(|e| self.sql(e))?;
+        let rows = s
+            .query_map(params![endpoint, incident.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    }
 }
 
 /// Drop a parked row: a `sync_dropped` event on its incident and the row

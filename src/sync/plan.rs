@@ -60,6 +60,8 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
             "state_changed",
             "closed",
             "reopened",
+            // Issue 17: page a role's team.
+            "role_paged",
         ],
         // What stakeholders must hear (000/001/003): not every scribe note.
         SlackWebhook | Slack | Matrix | Mattermost | Teams => &[
@@ -78,6 +80,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
         ],
         Webhook => &["*"],
         Alertmanager => &[],
+        Statuspage | Jira | Gitlab | Zendesk => super::plan_remote::default_events(kind),
     }
 }
 
@@ -118,7 +121,15 @@ pub fn plan(
     match endpoint.kind {
         EndpointKind::Pagerduty => page(endpoint, event, incident, playbook, &t)
             .into_iter()
+            .chain(super::plan_remote::team_pages(
+                endpoint, event, incident, playbook, &t,
+            ))
             .collect(),
+        EndpointKind::Statuspage => super::plan_remote::status_page(event, incident, playbook, &t),
+        EndpointKind::Jira | EndpointKind::Gitlab => {
+            super::plan_remote::tracker(endpoint, event, incident, playbook, &t)
+        }
+        EndpointKind::Zendesk => super::plan_remote::client_ticket(event, incident, playbook, &t),
         EndpointKind::Webhook => vec![Delivery::Event {
             event: webhook_body(event, incident),
         }],
@@ -220,6 +231,8 @@ fn page(
             .source
             .clone()
             .unwrap_or_else(|| "incident-cockpit".into()),
+        team: None,
+        links: super::plan_remote::page_links(incident),
     })
 }
 
@@ -276,18 +289,18 @@ fn builtin(key: &str) -> &'static str {
         "note" => "{author}: {text}",
         "comms" => "{text}",
         "page" => "[{severity}] {title}",
-        _ => "{title}",
+        _ => super::plan_remote::builtin(key),
     }
 }
 
-struct Templates<'a> {
-    endpoint: &'a Endpoint,
-    playbook: &'a Playbook,
-    vars: BTreeMap<&'static str, String>,
+pub(super) struct Templates<'a> {
+    pub(super) endpoint: &'a Endpoint,
+    pub(super) playbook: &'a Playbook,
+    pub(super) vars: BTreeMap<&'static str, String>,
 }
 
 impl Templates<'_> {
-    fn render(&self, key: &str) -> String {
+    pub(super) fn render(&self, key: &str) -> String {
         let template = self
             .endpoint
             .templates

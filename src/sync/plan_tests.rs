@@ -79,6 +79,8 @@ fn pagerduty_triggers_on_declare_acknowledges_when_the_ic_engages_and_resolves()
             // The playbook maps SEV1 to PagerDuty's `critical`.
             severity: "critical".into(),
             source: "incident-cockpit".into(),
+            team: None,
+            links: Vec::new(),
         }]
     );
     // Someone else engaging, or a note, does not page.

@@ -91,6 +91,9 @@ pub struct Deliverer {
     batch: usize,
     rng: Mutex<StdRng>,
     stop: Arc<AtomicBool>,
+    /// Where ticket endpoints write remote ids back (issue 17); `None`
+    /// when no endpoint creates tickets.
+    links: Option<Arc<Mutex<Journal>>>,
 }
 
 impl Deliverer {
@@ -105,7 +108,18 @@ impl Deliverer {
                 Err(p) => problems.push(p),
             }
         }
+        let links = if targets
+            .iter()
+            .any(|t| super::adapters::tickets::is_ticket_kind(t.kind()))
+        {
+            let mut j = Journal::open(journal.path(), journal.playbooks().clone())?;
+            j.set_outbox(Router::new(&settings.endpoints).map(|r| Arc::new(r) as _));
+            Some(Arc::new(Mutex::new(j)))
+        } else {
+            None
+        };
         Ok(Self {
+            links,
             outbox: Arc::new(Mutex::new(Outbox::open(journal)?)),
             targets,
             problems,
@@ -187,7 +201,19 @@ impl Deliverer {
                     return Ok(report);
                 }
                 let now = self.clock.now();
-                let outcome = adapters::deliver(&self.client, &t, row, now).await;
+                let outcome = if adapters::tickets::is_ticket_kind(t.kind()) {
+                    super::remote_refs::deliver(
+                        &self.client,
+                        &t,
+                        &self.outbox,
+                        self.links.as_ref(),
+                        row,
+                        now,
+                    )
+                    .await
+                } else {
+                    adapters::deliver(&self.client, &t, row, now).await
+                };
                 let id = row.id;
                 match outcome {
                     Outcome::Delivered { remote_id } => {

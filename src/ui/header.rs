@@ -67,6 +67,12 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         spans.push(sep());
         spans.push(Span::styled("SECURITY", t.alarm()));
     }
+    // 003 (issue 17): the IC chose not to post publicly; status pages and
+    // client tickets wait until `public --resume`.
+    if inc.remote.held() {
+        spans.push(sep());
+        spans.push(Span::styled("PUBLIC POSTS HELD", t.warn()));
+    }
     spans.push(sep());
     match &m.sync {
         Some(s) => {

@@ -30,6 +30,35 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     // (role index, line, whether it may be left out when the pane is short)
     let mut rows: Vec<(usize, Line, bool)> = Vec::new();
     let duties = inc.duties(pb);
+    // 000 / 004 (issue 17): a paged role shows so until someone engages it.
+    let paged_row = |i: usize, key: &str| -> Option<(usize, Line, bool)> {
+        let p = inc.remote.paged.get(key)?;
+        let at = if cx.model.utc {
+            p.at.format("%H:%M").to_string()
+        } else {
+            p.at.with_timezone(&chrono::Local)
+                .format("%H:%M")
+                .to_string()
+        };
+        let who = if p.person.is_empty() {
+            "on-call".to_string()
+        } else {
+            safe(&p.person)
+        };
+        Some((
+            i,
+            Line::from(Span::styled(
+                format!(
+                    "{:w$}paged {who} {at} ({}), not engaged",
+                    "",
+                    short_duration(cx.now - p.at),
+                    w = name_w + 1
+                ),
+                t.warn(),
+            )),
+            false,
+        ))
+    };
     for (i, role) in pb.roles.iter().enumerate() {
         let selected = focused && i == cx.model.roster_selected;
         let name = format!("{} ", pad(&role.name, name_w));
@@ -65,6 +94,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 ]),
                 !role.required && !selected,
             ));
+            rows.extend(paged_row(i, &role.key));
             continue;
         }
         for (n, h) in holders.iter().enumerate() {
@@ -102,6 +132,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             }
             rows.push((i, Line::from(spans), false));
         }
+        rows.extend(paged_row(i, &role.key));
         // 000 / 004: command passes only when the incoming person says so.
         if let Some(h) = inc.pending_handoff(&role.key) {
             rows.push((

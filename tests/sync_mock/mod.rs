@@ -4,6 +4,8 @@
 //! otherwise (500, 429 + Retry-After, slow past the timeout, malformed JSON).
 #![allow(dead_code)]
 
+pub mod trackers;
+
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;

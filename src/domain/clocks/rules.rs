@@ -159,7 +159,13 @@ fn status_update(i: &Incident, pb: &Playbook) -> Option<Draft> {
         .severity(&i.severity)
         .and_then(|s| s.status_update)
         .or(pb.clocks.document_update)?;
-    let start = latest([Some(i.declared_at), i.last_comms_at, i.summary_at])?;
+    // 003 (issue 17): a delivered status-page post is a status update too.
+    let start = latest([
+        Some(i.declared_at),
+        i.last_comms_at,
+        i.summary_at,
+        i.remote.last_public_post,
+    ])?;
     Some(draft(
         ClockKind::StatusUpdate,
         "status_update",

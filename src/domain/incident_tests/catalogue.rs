@@ -56,6 +56,10 @@ fn kind_variant(k: &EventKind) -> &'static str {
         RetrospectiveScheduled { .. } => "RetrospectiveScheduled",
         // Sync (issue 5): `sync_dropped` in this file's sibling module.
         SyncDropped { .. } => "SyncDropped",
+        // Issue 17: folded and refused in `remote.rs`.
+        RolePaged { .. } => "RolePaged",
+        PublicPostsHeld { .. } => "PublicPostsHeld",
+        RemoteLinked { .. } => "RemoteLinked",
     }
 }
 /// The kinds this incident goes through; the six newer ones above are

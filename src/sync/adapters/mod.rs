@@ -4,9 +4,14 @@
 
 pub mod alertmanager;
 pub mod chat_hooks;
+pub mod gitlab;
+pub mod jira;
 pub mod matrix;
 pub mod pagerduty;
 pub mod slack;
+pub mod statuspage;
+pub mod tickets;
+pub mod zendesk;
 
 use chrono::{DateTime, Utc};
 
@@ -39,6 +44,18 @@ pub fn request(target: &Target, row: &OutboxRow) -> Result<HttpRequest, Outcome>
         }
         EndpointKind::Teams => chat_hooks::teams_request(target, &delivery).ok_or_else(unsupported),
         EndpointKind::Alertmanager => Err(unsupported()),
+        // Tickets need the item's remote id: `remote_refs::deliver` builds them.
+        EndpointKind::Statuspage
+        | EndpointKind::Jira
+        | EndpointKind::Gitlab
+        | EndpointKind::Zendesk => match &delivery {
+            Delivery::Ticket(t) => {
+                tickets::request(target, t, None).map_err(|error| Outcome::Park {
+                    error: target.redact(&error),
+                })
+            }
+            _ => Err(unsupported()),
+        },
     }
 }
 
@@ -55,6 +72,15 @@ pub fn judge(target: &Target, answer: &HttpAnswer) -> Outcome {
         }
         EndpointKind::Alertmanager => judge_status(answer, answer.body.trim())
             .unwrap_or(Outcome::Delivered { remote_id: None }),
+        EndpointKind::Statuspage
+        | EndpointKind::Jira
+        | EndpointKind::Gitlab
+        | EndpointKind::Zendesk => match tickets::judge(target, None, answer) {
+            Ok(l) => Outcome::Delivered {
+                remote_id: Some(l.id),
+            },
+            Err(o) => o,
+        },
     };
     // Whatever the endpoint said goes through the redactor before it is stored.
     match outcome {

@@ -19,23 +19,40 @@ pub fn request(target: &Target, d: &Delivery) -> Option<HttpRequest> {
         summary,
         severity,
         source,
+        team,
+        links,
     } = d
     else {
         return None;
     };
-    let key = target.routing_key.as_ref()?.expose();
+    // 000 / 004: a role's team is paged on its own service, by its own key
+    // (ENDPOINTS.md §1.1: ack/resolve only apply through the same routing_key).
+    let key = match team {
+        Some(team) => target.team_keys.get(team)?.expose(),
+        None => target.routing_key.as_ref()?.expose(),
+    };
     let body = match action {
-        PageAction::Trigger => json!({
-            "routing_key": key,
-            "event_action": "trigger",
-            "dedup_key": dedup_key,
-            "payload": {
-                "summary": truncate(summary, 1024),
-                "source": source,
-                "severity": severity,
-            },
-            "client": "Incident Cockpit",
-        }),
+        PageAction::Trigger => {
+            let mut body = json!({
+                "routing_key": key,
+                "event_action": "trigger",
+                "dedup_key": dedup_key,
+                "payload": {
+                    "summary": truncate(summary, 1024),
+                    "source": source,
+                    "severity": severity,
+                },
+                "client": "Incident Cockpit",
+            });
+            // `links[]`: `{href (required), text}` (ENDPOINTS.md §1.1).
+            if !links.is_empty() {
+                body["links"] = links
+                    .iter()
+                    .map(|(href, text)| json!({"href": href, "text": text}))
+                    .collect();
+            }
+            body
+        }
         PageAction::Acknowledge | PageAction::Resolve => json!({
             "routing_key": key,
             "event_action": action.name(),

@@ -1,0 +1,162 @@
+//! Loopback servers for status pages, trackers and client tickets (issue
+//! 17). Each checks the credential the documented way and answers like the
+//! real API: 401 without it, 404 for an unknown item, created items get ids.
+
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+use super::{Behaviour, Recorded, Reply, World};
+
+fn created(w: &mut World, kind: &str) -> u64 {
+    w.counter += 1;
+    w.txns
+        .insert(format!("{kind}:{}", w.counter), String::new());
+    w.counter
+}
+
+fn known(w: &World, kind: &str, id: &str) -> bool {
+    w.txns.contains_key(&format!("{kind}:{id}"))
+}
+
+fn record(r: &Recorded, w: &mut World) {
+    w.posts
+        .push(json!({"method": r.method, "path": r.path, "body": r.json()}));
+}
+
+/// Statuspage: `Authorization: OAuth KEY`; incidents `inc<n>`.
+pub fn statuspage(page: &'static str, key: &'static str) -> Behaviour {
+    Arc::new(move |r, w| {
+        if r.header("authorization") != Some(&format!("OAuth {key}")) {
+            return Reply::json(401, json!({"error": "Could not authenticate"}));
+        }
+        record(r, w);
+        let base = format!("/v1/pages/{page}/incidents");
+        let incident = |id: &str| {
+            json!({"id": id, "name": r.json()["incident"]["name"], "status": r.json()["incident"]["status"],
+                   "shortlink": format!("https://stspg.io/{id}")})
+        };
+        if r.method == "POST" && r.path == base {
+            let n = created(w, "sp");
+            return Reply::json(201, incident(&format!("inc{n}")));
+        }
+        if let Some(id) = r.path.strip_prefix(&format!("{base}/"))
+            && r.method == "PATCH"
+        {
+            let n = id.trim_start_matches("inc");
+            if known(w, "sp", n) {
+                return Reply::json(200, incident(id));
+            }
+        }
+        Reply::json(
+            404,
+            json!({"error": "The requested resource could not be found."}),
+        )
+    })
+}
+
+/// Jira REST v2: Basic auth; issues `OPS-<n>`; edit 204, comment 201.
+pub fn jira(auth: String) -> Behaviour {
+    Arc::new(move |r, w| {
+        if r.header("authorization") != Some(auth.as_str()) {
+            return Reply::new(401, "");
+        }
+        record(r, w);
+        if r.method == "POST" && r.path == "/rest/api/2/issue" {
+            let f = &r.json()["fields"];
+            if f["summary"].as_str().unwrap_or("").is_empty() {
+                return Reply::json(
+                    400,
+                    json!({"errorMessages": [], "errors": {"summary": "You must specify a summary of the issue."}}),
+                );
+            }
+            let n = created(w, "jira");
+            return Reply::json(
+                201,
+                json!({"id": format!("{}", 10000 + n), "key": format!("OPS-{n}"),
+                       "self": format!("https://jira.example/rest/api/2/issue/{}", 10000 + n)}),
+            );
+        }
+        let rest = r.path.strip_prefix("/rest/api/2/issue/").unwrap_or("");
+        let (key, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        let n = key.trim_start_matches("OPS-");
+        if !known(w, "jira", n) {
+            return Reply::json(
+                404,
+                json!({"errorMessages": ["Issue does not exist or you do not have permission to see it."], "errors": {}}),
+            );
+        }
+        match (r.method.as_str(), tail) {
+            ("PUT", "") => Reply::new(204, ""),
+            ("POST", "comment") => {
+                Reply::json(201, json!({"id": "20001", "body": r.json()["body"]}))
+            }
+            _ => Reply::new(405, ""),
+        }
+    })
+}
+
+/// GitLab v4: `PRIVATE-TOKEN`; issues by project-local iid.
+pub fn gitlab(project: &'static str, token: &'static str) -> Behaviour {
+    Arc::new(move |r, w| {
+        if r.header("private-token") != Some(token) {
+            return Reply::json(401, json!({"message": "401 Unauthorized"}));
+        }
+        record(r, w);
+        let base = format!("/api/v4/projects/{project}/issues");
+        if r.method == "POST" && r.path == base {
+            let n = created(w, "gl");
+            return Reply::json(
+                201,
+                json!({"id": 900 + n, "iid": n, "title": r.json()["title"], "labels": r.json()["labels"],
+                       "web_url": format!("https://gitlab.example/ops/app/-/issues/{n}")}),
+            );
+        }
+        let Some(rest) = r.path.strip_prefix(&format!("{base}/")) else {
+            return Reply::json(404, json!({"message": "404 Project Not Found"}));
+        };
+        let (iid, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        if !known(w, "gl", iid) {
+            return Reply::json(404, json!({"message": "404 Not found"}));
+        }
+        match (r.method.as_str(), tail) {
+            ("PUT", "") => Reply::json(200, json!({"iid": iid.parse::<u64>().unwrap()})),
+            ("POST", "notes") => Reply::json(201, json!({"id": 1, "body": r.json()["body"]})),
+            _ => Reply::new(405, ""),
+        }
+    })
+}
+
+/// Zendesk: Basic `{email}/token:{api_token}`; tickets listed in `tickets`.
+pub fn zendesk(auth: String, tickets: &'static [&'static str]) -> Behaviour {
+    Arc::new(move |r, w| {
+        if r.header("authorization") != Some(auth.as_str()) {
+            return Reply::json(401, json!({"error": "Couldn't authenticate you"}));
+        }
+        record(r, w);
+        let id = r
+            .path
+            .strip_prefix("/api/v2/tickets/")
+            .and_then(|t| t.strip_suffix(".json"))
+            .unwrap_or("");
+        if r.method != "PUT" || !tickets.contains(&id) {
+            return Reply::json(
+                404,
+                json!({"error": "RecordNotFound", "description": "Not found"}),
+            );
+        }
+        let c: Value = r.json()["ticket"]["comment"].clone();
+        Reply::json(
+            200,
+            json!({"ticket": {"id": id.parse::<u64>().unwrap()}, "audit": {"events": [{"type": "Comment", "body": c["body"], "public": c["public"]}]}}),
+        )
+    })
+}
+
+/// `Authorization: Basic base64(user:password)`, as the tests expect it.
+pub fn basic(user: &str, password: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
