@@ -5,6 +5,7 @@ pub mod describe;
 pub mod event;
 pub mod ids;
 pub mod incident;
+pub mod message;
 pub mod metrics;
 pub mod playbook;
 pub mod report;
