@@ -176,3 +176,46 @@ fn a_bad_time_zone_in_the_config_is_named() {
             .any(|c| c["key"] == "checkin")
     );
 }
+
+/// The postmortem's RCA / PMR due dates are the days `cockpit clocks` shows
+/// them due: one business-day calendar, in the user's zone (000: RCA within
+/// one business day; 004: PMR within 5 business days after recovery).
+#[test]
+fn the_export_due_dates_are_the_days_the_clocks_show() {
+    let env = Env::new();
+    std::fs::write(
+        env.dir.path().join("config.toml"),
+        "timezone = \"America/New_York\"\n",
+    )
+    .unwrap();
+    // Resolved on Thursday 2026-11-19 at 20:00 in New York: already Friday in UTC.
+    env.ok(&[
+        "--at",
+        "2026-11-20T00:00:00Z",
+        "declare",
+        "db down",
+        "--severity",
+        "SEV2",
+    ]);
+    env.ok(&["--at", "2026-11-20T01:00:00Z", "state", "resolved"]);
+    let clocks = env.clocks();
+    let export: Value = serde_json::from_str(&env.ok(&["export", "--format", "json"])).unwrap();
+    let zone = chrono_tz::America::New_York;
+    for (key, field) in [("rca", "rca_due"), ("pmr", "pmr_due")] {
+        let due: chrono::DateTime<chrono::Utc> = clock(&clocks, key)["due_at"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let shown = due.with_timezone(&zone).date_naive().to_string();
+        assert_eq!(
+            export["deadlines"][field].as_str(),
+            Some(shown.as_str()),
+            "{key}: the clocks say due {due}"
+        );
+    }
+    // Counted on New York's calendar: Thursday + 1 business day is Friday
+    // (counting from the UTC date, Friday, said Monday), + 5 is next Thursday.
+    assert_eq!(export["deadlines"]["rca_due"], "2026-11-20");
+    assert_eq!(export["deadlines"]["pmr_due"], "2026-11-26");
+}

@@ -69,7 +69,7 @@ fn export_of_a_long_incident() {
     );
     let templates = Templates::builtin();
     let start = Instant::now();
-    let pm = draft(&incident, &events, &pb, now);
+    let pm = draft(&incident, &events, &pb, now, None);
     let drafted = start.elapsed();
     for format in [Format::Markdown, Format::Json, Format::Html] {
         let start = Instant::now();

@@ -400,7 +400,7 @@ fn tab_completes_verbs_roles_and_people() {
     assert_eq!(
         completions(&s),
         [
-            "assign", "engage", "release", "handoff", "accept", "decline"
+            "assign", "engage", "release", "handoff", "accept", "decline", "page"
         ]
         .map(String::from)
     );

@@ -596,21 +596,11 @@ fn do_step(
     use crate::domain::checklist::StepAction::*;
     let c = m.current.as_ref()?;
     let (inc, pb) = (&c.incident, &c.playbook);
-    let fill = |key: &str, fallback: &str| {
-        let status = inc
-            .checkins
-            .last()
-            .map(|c| c.checkin.status.clone())
-            .unwrap_or_else(|| inc.summary.clone());
-        pb.templates
-            .get(key)
-            .map(String::as_str)
-            .unwrap_or(fallback)
-            .replace("{title}", &inc.title)
-            .replace("{description}", &inc.title)
-            .replace("{severity}", &inc.severity)
-            .replace("{state}", &inc.state)
-            .replace("{status}", &status)
+    // The domain's one renderer and vocabulary, as sync fills the same templates.
+    let fill = |key: &str| {
+        let mut vars = crate::domain::message::Vars::incident(inc, pb);
+        vars.set("author", m.author.clone());
+        crate::domain::message::render(crate::domain::message::template(pb, None, key), &vars)
     };
     let command_line = |m: &mut Model, text: &str| {
         m.overlay = Some(Overlay::CommandLine(super::model::CommandLine {
@@ -627,9 +617,9 @@ fn do_step(
     match action {
         PostAnnouncement | PostUpdate => {
             let text = if action == PostAnnouncement {
-                fill("declared", "[Active Incident] {title}")
+                fill("declared")
             } else {
-                fill("status_update", "[{severity} {state}] {title}: {status}")
+                fill("status_update")
             };
             let mut effects = act(
                 m,

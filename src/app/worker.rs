@@ -319,9 +319,17 @@ impl State {
         let templates =
             crate::export::Templates::load(user_templates.as_deref()).map_err(|e| e.to_string())?;
         let now = self.cockpit.now();
-        let written =
-            crate::export::write_draft(&incident, &events, &pb, now, format, &templates, dir)
-                .map_err(|e| e.to_string())?;
+        let written = crate::export::write_draft(
+            &incident,
+            &events,
+            &pb,
+            now,
+            self.cockpit.zone,
+            format,
+            &templates,
+            dir,
+        )
+        .map_err(|e| e.to_string())?;
         Ok((written.path, written.findings))
     }
 

@@ -67,7 +67,7 @@ pub fn export_command(
     let incident = cockpit.journal.incident(id)?.clone();
     let events = cockpit.journal.events(id, &TimelineQuery::default())?;
     let templates = Templates::load(templates_dir(global).as_deref())?;
-    let pm = export::draft(&incident, &events, &pb, cockpit.now());
+    let pm = export::draft(&incident, &events, &pb, cockpit.now(), cockpit.zone);
     let document = export::render(&pm, format, &templates)?;
     // A guide, not a gate (000's rules): the findings are in the draft, and
     // listed here so nobody misses them; the document is written regardless.

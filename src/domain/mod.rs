@@ -1,18 +1,15 @@
 //! The incident model: plain Rust, no IO, no async, no terminal.
 
-pub mod checklist;
 pub mod clocks;
 pub mod describe;
 pub mod event;
 pub mod ids;
 pub mod incident;
+pub mod message;
 pub mod metrics;
 pub mod playbook;
-mod playbook_check;
 pub mod remote;
 pub mod report;
-pub mod review;
-pub mod roster;
 pub mod rules;
 pub mod sanitize;
 pub mod time;
@@ -20,7 +17,11 @@ pub mod time;
 pub use event::{Event, EventKind};
 pub use ids::{EventId, IncidentId};
 pub use incident::Incident;
+/// Roles, handoffs and ownership live in `incident/`; this keeps `domain::roster`.
+pub use incident::roster;
 pub use playbook::Playbook;
+/// The checklist model lives with the playbook; this keeps `domain::checklist`.
+pub use playbook::checklist;
 pub use rules::RuleError;
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::checklist::StepStatus;
 use super::event::{ActionUpdate, Briefing, Event, EventKind, Proposal};
 use super::ids::{EventId, IncidentId};
 use super::incident::{ActionStatus, Incident};
+use super::playbook::checklist::StepStatus;
 use super::playbook::{Phase, Playbook};
 use super::rules::RuleError;
 

@@ -4,7 +4,8 @@
 //! status.io" during a security incident), and the ids the status page and
 //! the trackers gave its items (a Jira key, a GitLab issue number).
 //!
-//! Kept apart from `incident.rs` so the fold has one arm for all of it.
+//! The model; `incident/remote.rs` holds the rules and the fold's dispatch,
+//! and the roster's fold ends "paged" when the role is engaged (004).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -105,11 +106,18 @@ impl Remote {
         })
     }
 
-    /// Fold one event; `author` and `at` from the event.
-    pub fn fold(&mut self, kind: &EventKind, pb: &Playbook, author: &str, at: DateTime<Utc>) {
+    /// Fold one event that passed `check`; `role_key` is the playbook's key
+    /// of a paged role, `author` and `at` from the event.
+    pub fn fold(
+        &mut self,
+        kind: &EventKind,
+        role_key: Option<String>,
+        author: &str,
+        at: DateTime<Utc>,
+    ) {
         match kind {
             EventKind::RolePaged { role, person } => {
-                let key = pb.role(role).map(|r| r.key.clone()).unwrap_or(role.clone());
+                let key = role_key.unwrap_or_else(|| role.clone());
                 if !self.paged_ever.contains(&key) {
                     self.paged_ever.push(key.clone());
                 }
@@ -121,14 +129,6 @@ impl Remote {
                         by: author.to_string(),
                     },
                 );
-            }
-            // 004: "paged" lasts until the responder engages.
-            EventKind::RoleEngaged { role, .. } => {
-                let key = pb
-                    .role(role)
-                    .map(|r| r.key.as_str())
-                    .unwrap_or(role.as_str());
-                self.paged.remove(key);
             }
             EventKind::PublicPostsHeld { held, reason } => {
                 self.hold = held.then(|| Hold {
@@ -220,7 +220,7 @@ mod tests {
     }
 
     #[test]
-    fn a_paged_role_stays_paged_until_someone_engages() {
+    fn a_paged_role_is_known_by_its_key() {
         let pb = pb();
         let mut r = Remote::default();
         let t = Utc::now();
@@ -229,18 +229,8 @@ mod tests {
             person: String::new(),
         };
         assert_eq!(r.check(&page, &pb), Some(Ok(())));
-        r.fold(&page, &pb, "ann", t);
+        r.fold(&page, Some("tech_lead".into()), "ann", t);
         assert_eq!(r.paged["tech_lead"].by, "ann");
-        r.fold(
-            &EventKind::RoleEngaged {
-                role: "tech_lead".into(),
-                person: "bob".into(),
-            },
-            &pb,
-            "bob",
-            t,
-        );
-        assert!(r.paged.is_empty());
         assert_eq!(r.paged_ever, vec!["tech_lead".to_string()]);
         let bad = EventKind::RolePaged {
             role: "nobody".into(),
@@ -254,7 +244,6 @@ mod tests {
 
     #[test]
     fn holds_switch_and_links_are_kept_once() {
-        let pb = pb();
         let mut r = Remote::default();
         let t = Utc::now();
         r.fold(
@@ -262,7 +251,7 @@ mod tests {
                 held: true,
                 reason: "security fix not released".into(),
             },
-            &pb,
+            None,
             "ann",
             t,
         );
@@ -272,7 +261,7 @@ mod tests {
                 held: false,
                 reason: String::new(),
             },
-            &pb,
+            None,
             "ann",
             t,
         );
@@ -284,8 +273,8 @@ mod tests {
             url: "https://jira.example/browse/OPS-7".into(),
             public: false,
         };
-        r.fold(&link, &pb, "cockpit", t);
-        r.fold(&link, &pb, "cockpit", t);
+        r.fold(&link, None, "cockpit", t);
+        r.fold(&link, None, "cockpit", t);
         assert_eq!(r.refs_of("incident").count(), 1);
         assert_eq!(
             describe(&link).unwrap().1,

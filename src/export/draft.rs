@@ -2,11 +2,13 @@
 //! Markdown and HTML templates read. Field names are stable (`format` is bumped
 //! when one changes meaning); times are RFC 3339 UTC, durations whole seconds.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::lint::Rule;
 use super::sections;
+use crate::domain::clocks::business_days_due_date;
 use crate::domain::metrics::{IncidentMetrics, incident_metrics};
 use crate::domain::playbook::Phase;
 use crate::domain::{Event, EventId, EventKind, Incident, Playbook};
@@ -307,11 +309,14 @@ pub struct WritingFinding {
 
 /// Build the draft. Pure: `now` only ends an incident still open.
 /// Private notes never appear: they never leave the journal.
+/// `zone` is the user's time zone (`None`: the system's), as for `cockpit
+/// clocks`: the RCA / PMR due dates are counted on its calendar.
 pub fn draft(
     incident: &Incident,
     events: &[Event],
     pb: &Playbook,
     now: DateTime<Utc>,
+    zone: Option<Tz>,
 ) -> Postmortem {
     let events: Vec<&Event> = {
         let mut v: Vec<&Event> = events.iter().filter(|e| !sections::is_private(e)).collect();
@@ -419,12 +424,8 @@ pub fn draft(
         },
         deadlines: Deadlines {
             from: deadline_from,
-            rca_due: deadline_from
-                .zip(pb.clocks.rca_business_days)
-                .map(|(t, n)| add_business_days(t.date_naive(), n)),
-            pmr_due: deadline_from
-                .zip(pb.clocks.pmr_business_days)
-                .map(|(t, n)| add_business_days(t.date_naive(), n)),
+            rca_due: due(deadline_from, pb.clocks.rca_business_days, zone),
+            pmr_due: due(deadline_from, pb.clocks.pmr_business_days, zone),
         },
         metrics,
         acknowledged_by,
@@ -446,17 +447,15 @@ pub fn draft(
     }
 }
 
-/// Monday to Friday; holidays are not known here.
-pub fn add_business_days(from: NaiveDate, days: u32) -> NaiveDate {
-    let mut d = from;
-    let mut left = days;
-    while left > 0 {
-        d += Duration::days(1);
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-    }
-    d
+/// `days` business days after `from`, on the domain's one business-day
+/// calendar in the user's zone: the date of the instant `cockpit clocks`
+/// shows as due (000's RCA, 004's PMR). Holidays are not known.
+fn due(from: Option<DateTime<Utc>>, days: Option<u32>, zone: Option<Tz>) -> Option<NaiveDate> {
+    let (from, days) = from.zip(days)?;
+    Some(match zone {
+        Some(tz) => business_days_due_date(&tz, from, days),
+        None => business_days_due_date(&chrono::Local, from, days),
+    })
 }
 
 /// The review questions, verbatim. 002 ("Reviewing an incident", "Some key
@@ -514,27 +513,4 @@ pub fn review_questions() -> Vec<ReviewQuestion> {
             level: *level,
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn business_days_skip_weekends() {
-        let fri = NaiveDate::from_ymd_opt(2026, 3, 13).unwrap();
-        assert_eq!(
-            add_business_days(fri, 1),
-            NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-        );
-        assert_eq!(
-            add_business_days(fri, 5),
-            NaiveDate::from_ymd_opt(2026, 3, 20).unwrap()
-        );
-        let sat = NaiveDate::from_ymd_opt(2026, 3, 14).unwrap();
-        assert_eq!(
-            add_business_days(sat, 1),
-            NaiveDate::from_ymd_opt(2026, 3, 16).unwrap()
-        );
-    }
 }

@@ -8,16 +8,16 @@
 use chrono::{DateTime, Utc};
 
 use super::draft::{HandoffBriefing, HandoffRecord};
+use crate::domain::message;
 use crate::domain::roster::Handoff;
 use crate::domain::{Incident, Playbook};
 
-/// `{from}`, `{to}` and `{role}` of a playbook message filled in; other
-/// placeholders stay as written.
-fn fill(template: &str, from: &str, to: &str, role_name: &str) -> String {
-    template
-        .replace("{from}", from)
-        .replace("{to}", to)
-        .replace("{role}", role_name)
+/// A playbook message about a handoff, by the domain's one renderer: `{from}`,
+/// `{to}` and `{role}` filled in, the built-in wording when the playbook has none.
+fn say(pb: &Playbook, key: &str, role: &str, from: &str, to: &str) -> String {
+    let mut vars = message::Vars::new();
+    vars.set_handoff(pb, role, from, to);
+    message::render(message::template(pb, None, key), &vars)
 }
 
 fn role_name(pb: &Playbook, role: &str) -> String {
@@ -27,20 +27,12 @@ fn role_name(pb: &Playbook, role: &str) -> String {
 
 /// What the outgoing person said: `ann is handing off command of the incident to bob.`
 pub fn announcement(pb: &Playbook, role: &str, from: &str, to: &str) -> String {
-    let name = role_name(pb, role);
-    match pb.templates.get("handoff") {
-        Some(t) => fill(t, from, to, &name),
-        None => format!("{from} is handing off {name} to {to}."),
-    }
+    say(pb, "handoff", role, from, to)
 }
 
 /// What the incoming person said: `bob now has command of the incident.`
 pub fn acceptance(pb: &Playbook, role: &str, from: &str, to: &str) -> String {
-    let name = role_name(pb, role);
-    match pb.templates.get("handoff_accepted") {
-        Some(t) => fill(t, from, to, &name),
-        None => format!("I have command ({name})."),
-    }
+    say(pb, "handoff_accepted", role, from, to)
 }
 
 /// The timeline's words for a handoff offered.
@@ -180,7 +172,8 @@ mod tests {
         );
         assert_eq!(
             acceptance(&pb, "ic", "ann", "bea"),
-            "I have command (Incident Commander)."
+            // The one built-in wording, as sync posts it (it used to differ).
+            "bea has command as Incident Commander."
         );
         assert_eq!(
             offered_line(&pb, "ic", "ann", "bea", true),

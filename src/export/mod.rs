@@ -41,10 +41,15 @@ pub fn export(
     events: &[Event],
     playbook: &Playbook,
     now: DateTime<Utc>,
+    zone: Option<chrono_tz::Tz>,
     format: Format,
     templates: &Templates,
 ) -> Result<String, ExportError> {
-    render(&draft(incident, events, playbook, now), format, templates)
+    render(
+        &draft(incident, events, playbook, now, zone),
+        format,
+        templates,
+    )
 }
 
 /// The file name a draft gets when none is given: `postmortem-1a2b3c4d.md`.
@@ -87,11 +92,12 @@ pub fn write_draft(
     events: &[Event],
     playbook: &Playbook,
     now: DateTime<Utc>,
+    zone: Option<chrono_tz::Tz>,
     format: Format,
     templates: &Templates,
     dir: &Path,
 ) -> Result<Written, ExportError> {
-    let pm = draft(incident, events, playbook, now);
+    let pm = draft(incident, events, playbook, now, zone);
     let document = render(&pm, format, templates)?;
     let path = save(&document, None, dir, incident, format)?;
     Ok(Written {
@@ -144,6 +150,7 @@ mod tests {
             &events,
             &pb,
             t,
+            None,
             Format::Markdown,
             &Templates::builtin(),
             dir.path(),

@@ -3,10 +3,9 @@
 //! Message text comes from the playbook's `[templates]` (the seeds' wording),
 //! which an endpoint's own `templates` table may override.
 
-use std::collections::BTreeMap;
-
 use super::delivery::{Delivery, PageAction};
 use crate::config::{Endpoint, EndpointKind};
+use crate::domain::message;
 use crate::domain::playbook::Phase;
 use crate::domain::{Event, EventKind, Incident, Playbook};
 use crate::journal::{OutboxItem, OutboxRouter};
@@ -116,7 +115,7 @@ pub fn plan(
     let t = Templates {
         endpoint,
         playbook,
-        vars: vars(event, incident, playbook),
+        vars: message::Vars::event(incident, playbook, event),
     };
     match endpoint.kind {
         EndpointKind::Pagerduty => page(endpoint, event, incident, playbook, &t)
@@ -274,140 +273,18 @@ fn fallback_text(event: &Event) -> String {
     }
 }
 
-/// Built-in wording for template keys a playbook may lack.
-fn builtin(key: &str) -> &'static str {
-    match key {
-        "declared" => "[Active Incident] {title}",
-        "reopened" => "[Active Incident] {title} (reopened)",
-        "topic" => "Active Incident. Conference Line: {bridge} Incident Document: {document}",
-        "topic_closed" => "No active incident.",
-        "status_update" => "[{severity} {state}] {title}: {status}",
-        "handoff" => "{from} is handing off {role} to {to}.",
-        "handoff_accepted" => "{to} has command as {role}.",
-        "close_request" => "Is anyone opposed to me closing this incident?",
-        "closed" => "[Resolved] {title} is closed.",
-        "note" => "{author}: {text}",
-        "comms" => "{text}",
-        "page" => "[{severity}] {title}",
-        _ => super::plan_remote::builtin(key),
-    }
-}
-
 pub(super) struct Templates<'a> {
     pub(super) endpoint: &'a Endpoint,
     pub(super) playbook: &'a Playbook,
-    pub(super) vars: BTreeMap<&'static str, String>,
+    pub(super) vars: message::Vars,
 }
 
 impl Templates<'_> {
+    /// The domain's one renderer and vocabulary (`domain::message`).
     pub(super) fn render(&self, key: &str) -> String {
-        let template = self
-            .endpoint
-            .templates
-            .get(key)
-            .or_else(|| self.playbook.templates.get(key))
-            .map(String::as_str)
-            .unwrap_or_else(|| builtin(key));
-        render(template, &self.vars)
+        let template = message::template(self.playbook, Some(&self.endpoint.templates), key);
+        message::render(template, &self.vars)
     }
-}
-
-/// Replace `{name}` with its value; unknown names stay as written, so a typo
-/// in a template shows instead of vanishing.
-pub fn render(template: &str, vars: &BTreeMap<&'static str, String>) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) if vars.contains_key(&after[..close]) => {
-                out.push_str(&vars[&after[..close]]);
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn vars(event: &Event, incident: &Incident, pb: &Playbook) -> BTreeMap<&'static str, String> {
-    use EventKind::*;
-    let none = || "(none)".to_string();
-    let link = |k: &str| incident.links.get(k).cloned().unwrap_or_else(none);
-    let state = pb
-        .state(&incident.state)
-        .map(|s| s.label.clone())
-        .unwrap_or_else(|| incident.state.clone());
-    let service = incident
-        .service_status
-        .as_deref()
-        .and_then(|s| pb.service_status(s))
-        .map(|s| s.label.clone())
-        .unwrap_or_default();
-    let role_name = |r: &str| pb.role(r).map(|r| r.name.clone()).unwrap_or(r.into());
-    let mut v = BTreeMap::from([
-        ("title", incident.title.clone()),
-        ("severity", incident.severity.clone()),
-        ("state", state),
-        ("status", service),
-        ("summary", incident.summary.clone()),
-        ("author", event.author.clone()),
-        ("incident", incident.id.short()),
-        ("kind", event.kind.name().replace('_', " ")),
-        ("bridge", link("bridge")),
-        ("document", link("document")),
-        ("channel", link("channel")),
-        ("ticket", link("ticket")),
-        ("text", String::new()),
-        ("reason", String::new()),
-        ("role", String::new()),
-        ("from", String::new()),
-        ("to", String::new()),
-    ]);
-    match &event.kind {
-        Note { text, .. } | CommsSent { text, .. } => {
-            v.insert("text", text.clone());
-        }
-        CheckInHeld(c) => {
-            v.insert("status", c.status.clone());
-            v.insert("text", c.next.clone());
-        }
-        SeverityChanged { reason, .. }
-        | StateChanged { reason, .. }
-        | ServiceStatusChanged { reason, .. }
-        | Reopened { reason } => {
-            v.insert("reason", reason.clone());
-        }
-        RoleHandedOff { role, from, to, .. } => {
-            v.insert("role", role_name(role));
-            v.insert("from", from.clone());
-            v.insert("to", to.clone());
-        }
-        HandoffAccepted { role, person } => {
-            v.insert("role", role_name(role));
-            v.insert("to", person.clone());
-            let from = incident
-                .handoffs
-                .iter()
-                .rev()
-                .find(|h| &h.role == role && &h.to == person)
-                .map(|h| h.from.clone());
-            v.insert("from", from.unwrap_or_default());
-        }
-        RoleAssigned { role, person }
-        | RoleEngaged { role, person }
-        | RoleReleased { role, person } => {
-            v.insert("role", role_name(role));
-            v.insert("to", person.clone());
-        }
-        _ => {}
-    }
-    v
 }
 
 #[cfg(test)]

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 
 use super::delivery::{Delivery, PageAction, Ticket};
-use super::plan::{Templates, dedup_key, render};
+use super::plan::{Templates, dedup_key};
 use crate::config::{Endpoint, EndpointKind};
+use crate::domain::message::{self, render};
 use crate::domain::playbook::Phase;
 use crate::domain::remote::follow_up_item;
 use crate::domain::{Event, EventKind, Incident, Playbook};
@@ -43,30 +44,6 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
     }
 }
 
-/// Built-in wording for the keys issue 17 adds; a playbook's or endpoint's
-/// `templates` may override each.
-pub fn builtin(key: &str) -> &'static str {
-    match key {
-        "page_role" => "[{severity}] {title}: paging the on-call for {role}",
-        "status_page_title" => "{title}",
-        "status_page" => "{state}: {title}",
-        "status_page_resolved" => "Resolved: {title}. Service is operating normally.",
-        "ticket_title" => "[{severity}] {title}",
-        "ticket_body" => {
-            "{summary}\n\nIncident {incident}, declared by {author}.\nIncident document: {document}"
-        }
-        "ticket_update" => "{author}: {kind}: {state} {reason}",
-        "follow_up_body" => {
-            "Follow-up of incident {incident} ({title}).\nOwner: {owner}\nDue: {due}\nIncident document: {document}"
-        }
-        "near_miss_title" => "Incident review: {title}",
-        "near_miss_body" => {
-            "Near miss: had it happened, this would have been {would_be}.\nIncident {incident}. Incident document: {document}"
-        }
-        _ => "{title}",
-    }
-}
-
 /// The incident's links as PagerDuty `links` (href, text): only web links.
 pub fn page_links(incident: &Incident) -> Vec<(String, String)> {
     incident
@@ -91,7 +68,7 @@ pub fn team_pages(
     let has_team = |k: &str| endpoint.teams.contains_key(k);
     let page = |role: &str, action: PageAction| {
         let mut vars = t.vars.clone();
-        vars.insert(
+        vars.set(
             "role",
             pb.role(role).map(|r| r.name.clone()).unwrap_or(role.into()),
         );
@@ -100,7 +77,7 @@ pub fn team_pages(
             .get("page_role")
             .or_else(|| pb.templates.get("page_role"))
             .map(String::as_str)
-            .unwrap_or_else(|| builtin("page_role"));
+            .unwrap_or_else(|| message::builtin("page_role"));
         Delivery::Page {
             action,
             // One alert per team and incident: a second page is a log entry.
@@ -291,8 +268,8 @@ pub fn tracker(
             .collect(),
         FollowUpAdded(f) => {
             let mut vars = t.vars.clone();
-            vars.insert("owner", f.owner.clone());
-            vars.insert(
+            vars.set("owner", f.owner.clone());
+            vars.set(
                 "due",
                 f.due
                     .map(|d| d.to_string())
@@ -307,7 +284,7 @@ pub fn tracker(
         }
         NearMiss { would_be_severity } => {
             let mut vars = t.vars.clone();
-            vars.insert("would_be", would_be_severity.clone());
+            vars.set("would_be", would_be_severity.clone());
             vec![Delivery::Ticket(Ticket {
                 item: "near_miss".into(),
                 title: render(t_template(t, "near_miss_title"), &vars),
@@ -379,12 +356,7 @@ pub fn zendesk_ticket(links: &BTreeMap<String, String>) -> Option<String> {
 }
 
 fn t_template<'a>(t: &'a Templates<'_>, key: &str) -> &'a str {
-    t.endpoint
-        .templates
-        .get(key)
-        .or_else(|| t.playbook.templates.get(key))
-        .map(String::as_str)
-        .unwrap_or_else(|| builtin(key))
+    message::template(t.playbook, Some(&t.endpoint.templates), key)
 }
 
 #[cfg(test)]

@@ -122,6 +122,13 @@ pub fn add_business_days<Z: TimeZone>(zone: &Z, from: DateTime<Utc>, days: u32) 
     local_to_utc(zone, d.and_time(local.time()))
 }
 
+/// The local date, in `zone`, on which `days` business days after `from` end:
+/// what the postmortem prints as the RCA / PMR due date, the day of the
+/// instant `cockpit clocks` shows as due (000's RCA, 004's PMR).
+pub fn business_days_due_date<Z: TimeZone>(zone: &Z, from: DateTime<Utc>, days: u32) -> NaiveDate {
+    local_date(zone, add_business_days(zone, from, days))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +293,36 @@ mod tests {
             add_business_days(&New_York, utc("2026-11-21T02:00:00Z"), 1),
             utc("2026-11-24T02:00:00Z"),
             "Friday 21:00 EST + 1 = Monday 21:00 EST"
+        );
+    }
+
+    #[test]
+    fn the_due_date_is_the_local_date_of_the_due_instant() {
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Thursday 20:00 in New York is already Friday in UTC: one business
+        // day later is Friday locally (the clocks' due time), where counting
+        // from the UTC date would say Monday (the export's old answer).
+        let thursday_evening = utc("2026-11-20T01:00:00Z");
+        assert_eq!(
+            business_days_due_date(&New_York, thursday_evening, 1),
+            date("2026-11-20")
+        );
+        assert_eq!(
+            business_days_due_date(&Utc, thursday_evening, 1),
+            date("2026-11-23")
+        );
+        // Weekends are skipped; a start on a weekend counts from Monday.
+        let friday = utc("2026-03-13T12:00:00Z");
+        assert_eq!(business_days_due_date(&Utc, friday, 1), date("2026-03-16"));
+        assert_eq!(business_days_due_date(&Utc, friday, 5), date("2026-03-20"));
+        let saturday = utc("2026-03-14T12:00:00Z");
+        assert_eq!(
+            business_days_due_date(&Utc, saturday, 1),
+            date("2026-03-16")
+        );
+        assert_eq!(
+            business_days_due_date(&London, friday, 1),
+            local_date(&London, add_business_days(&London, friday, 1))
         );
     }
 }

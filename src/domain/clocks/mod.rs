@@ -30,7 +30,7 @@ mod rules;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde::Serialize;
 
-pub use calendar::{WorkingHours, add_business_days, local_to_utc};
+pub use calendar::{WorkingHours, add_business_days, business_days_due_date, local_to_utc};
 pub use checkin::{
     LoopEntry, LoopView, TooSoon, check_in_loop, check_in_too_soon, mitigations_to_review,
 };

@@ -3,11 +3,22 @@
 //! Parsing is pure: the caller hands in the TOML text and a name for errors.
 
 use chrono::Duration;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 
-pub use super::checklist::{Checklist, ChecklistWhen, Step, StepAction};
+mod check;
+pub mod checklist;
+mod duration;
+mod error;
+
+pub use checklist::{Checklist, ChecklistWhen, Step, StepAction};
+pub use duration::{format_duration, parse_duration};
+pub use error::PlaybookError;
+
+use duration::opt_duration;
+use error::toml_error;
+
+use super::rules::RuleError;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -314,98 +325,6 @@ impl Default for ClockSettings {
     }
 }
 
-/// Parse "90s", "15m", "2h", "1h30m", "5d" (and "0").
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    if s == "0" {
-        return Some(Duration::zero());
-    }
-    let mut total = Duration::zero();
-    let mut num = String::new();
-    let mut any = false;
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: i64 = num.parse().ok()?;
-        num.clear();
-        total += match c {
-            's' => Duration::seconds(n),
-            'm' => Duration::minutes(n),
-            'h' => Duration::hours(n),
-            'd' => Duration::days(n),
-            _ => return None,
-        };
-        any = true;
-    }
-    (num.is_empty() && any).then_some(total)
-}
-
-/// The inverse of `parse_duration`, for `playbook show` and serialisation.
-pub fn format_duration(d: Duration) -> String {
-    let secs = d.num_seconds();
-    if secs == 0 {
-        return "0".into();
-    }
-    let mut out = String::new();
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    if h > 0 {
-        out.push_str(&format!("{h}h"));
-    }
-    if m > 0 {
-        out.push_str(&format!("{m}m"));
-    }
-    if s > 0 {
-        out.push_str(&format!("{s}s"));
-    }
-    out
-}
-
-mod opt_duration {
-    use super::*;
-    use serde::Serializer;
-
-    /// `None` is written "off", so a playbook shown and read back is the same.
-    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            Some(d) => s.serialize_str(&format_duration(*d)),
-            None => s.serialize_str("off"),
-        }
-    }
-
-    /// "off" turns a clock off (a seed without a 15-20 min loop, e.g. 003).
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-        let s = String::deserialize(d)?;
-        if s.trim() == "off" {
-            return Ok(None);
-        }
-        parse_duration(&s).map(Some).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{s}` is not a duration (use e.g. \"90s\", \"15m\", \"2h\", \"1h30m\", or \"off\")"
-            ))
-        })
-    }
-}
-
-/// A playbook that could not be used, with where the mistake is.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct PlaybookError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub key: String,
-    pub message: String,
-}
-
-impl fmt::Display for PlaybookError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(l) => write!(f, "{}:{}: {}: {}", self.file, l, self.key, self.message),
-            None => write!(f, "{}: {}: {}", self.file, self.key, self.message),
-        }
-    }
-}
-
 impl Playbook {
     /// Parse and check a playbook. `file` only names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, PlaybookError> {
@@ -465,134 +384,33 @@ impl Playbook {
     }
 }
 
+impl Playbook {
+    pub fn checklist(&self, key: &str) -> Option<&Checklist> {
+        self.checklists
+            .iter()
+            .find(|c| c.key.eq_ignore_ascii_case(key))
+    }
+
+    /// A checklist by key, or the error that lists the valid ones.
+    pub fn known_checklist(&self, key: &str) -> Result<&Checklist, RuleError> {
+        self.checklist(key)
+            .ok_or_else(|| RuleError::UnknownChecklist {
+                given: key.to_string(),
+                valid: self
+                    .checklists
+                    .iter()
+                    .map(|c| c.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
 pub fn phase_name(p: Phase) -> &'static str {
     match p {
         Phase::Active => "active",
         Phase::Resolved => "resolved",
         Phase::Closed => "closed",
-    }
-}
-
-fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> PlaybookError {
-    let (line, key) = match e.span() {
-        Some(span) => {
-            let start = span.start.min(text.len());
-            let line = text[..start].matches('\n').count() + 1;
-            // The key is what stands before `=` on that line, whether the span
-            // points at the key (unknown field) or at its value (bad value).
-            let line_text = text.lines().nth(line - 1).unwrap_or("").trim();
-            let key = if line_text.starts_with('[') {
-                line_text.trim_matches(|c| c == '[' || c == ']').trim()
-            } else {
-                line_text.split('=').next().unwrap_or("").trim()
-            };
-            (Some(line), key.to_string())
-        }
-        None => (None, String::new()),
-    };
-    PlaybookError {
-        file: file.into(),
-        line,
-        key: if key.is_empty() {
-            "document".into()
-        } else {
-            key
-        },
-        message: e.message().trim().to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    pub const DEFAULT: &str = include_str!("../../assets/playbooks/default.toml");
-
-    #[test]
-    fn default_playbook_parses() {
-        let pb = Playbook::parse("default.toml", DEFAULT).unwrap();
-        assert_eq!(pb.name, "default");
-        assert_eq!(pb.commander().key, "ic");
-        assert_eq!(pb.clocks.checkin_min, Some(Duration::minutes(15)));
-        assert_eq!(pb.initial_state().key, "investigating");
-    }
-
-    #[test]
-    fn durations_parse_and_print() {
-        assert_eq!(parse_duration("15m"), Some(Duration::minutes(15)));
-        assert_eq!(parse_duration("1h30m"), Some(Duration::minutes(90)));
-        assert_eq!(parse_duration("90s"), Some(Duration::seconds(90)));
-        assert_eq!(parse_duration("2d"), Some(Duration::days(2)));
-        assert_eq!(parse_duration("0"), Some(Duration::zero()));
-        assert_eq!(parse_duration("15"), None);
-        assert_eq!(parse_duration("m"), None);
-        assert_eq!(parse_duration("1x"), None);
-        assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
-    }
-
-    #[test]
-    fn syntax_errors_name_file_line_and_key() {
-        let broken = DEFAULT.replacen("checkin_min = \"15m\"", "checkin_min = \"fifteen\"", 1);
-        let e = Playbook::parse("pb.toml", &broken).unwrap_err();
-        let line = DEFAULT
-            .lines()
-            .position(|l| l.starts_with("checkin_min"))
-            .unwrap()
-            + 1;
-        assert_eq!(e.line, Some(line), "{e}");
-        assert!(
-            e.to_string().starts_with(&format!("pb.toml:{line}:")),
-            "{e}"
-        );
-        assert!(e.message.contains("not a duration"), "{e}");
-    }
-
-    #[test]
-    fn unknown_keys_are_refused_with_their_line() {
-        let broken = DEFAULT.replacen("default_tag =", "colour = \"red\"\ndefault_tag =", 1);
-        let e = Playbook::parse("pb.toml", &broken).unwrap_err();
-        assert_eq!(e.key, "colour");
-        assert!(e.message.contains("unknown field"), "{e}");
-        let line = broken
-            .lines()
-            .position(|l| l.starts_with("colour"))
-            .unwrap()
-            + 1;
-        assert_eq!(e.line, Some(line));
-    }
-
-    #[test]
-    fn semantic_errors_point_at_the_key() {
-        let broken = DEFAULT.replacen("next = [\"identified\"", "next = [\"nowhere\"", 1);
-        let e = Playbook::parse("pb.toml", &broken).unwrap_err();
-        assert!(e.key.starts_with("state[0].next"), "{e}");
-        let line = broken
-            .lines()
-            .position(|l| l.contains("\"nowhere\""))
-            .unwrap()
-            + 1;
-        assert_eq!(e.line, Some(line), "{e}");
-
-        let two_commanders =
-            DEFAULT.replace("key = \"deputy\"", "key = \"deputy\"\ncommands = true");
-        let e = Playbook::parse("pb.toml", &two_commanders).unwrap_err();
-        assert!(e.message.contains("exactly one role"), "{e}");
-
-        let bad_tag = DEFAULT.replacen("default_tag = \"note\"", "default_tag = \"nope\"", 1);
-        assert!(
-            Playbook::parse("pb.toml", &bad_tag)
-                .unwrap_err()
-                .message
-                .contains("no tag `nope`")
-        );
-    }
-
-    #[test]
-    fn lookups_ignore_case() {
-        let pb = Playbook::parse("default.toml", DEFAULT).unwrap();
-        assert_eq!(pb.severity("sev1").unwrap().name, "SEV1");
-        assert!(pb.role("IC").is_some());
-        assert!(pb.tag("Mitigation").is_some());
     }
 }
 
@@ -639,3 +457,6 @@ pub fn fingerprint(pb: &Playbook) -> String {
     let digest = Sha256::digest(json.as_bytes());
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,17 +6,19 @@ use chrono::{Duration, TimeZone};
 
 use super::*;
 use crate::config::BUILTIN_PLAYBOOKS;
-use crate::domain::event::{Briefing, CheckIn, FollowUp, Trend};
+use chrono::{DateTime, Utc};
 
-#[path = "incident_tests/actions.rs"]
+use crate::domain::event::{
+    ActionUpdate, Briefing, CheckIn, Event, EventKind, FollowUp, Proposal, Trend,
+};
+use crate::domain::ids::{EventId, IncidentId};
+use crate::domain::playbook::{Phase, Playbook};
+use crate::domain::rules::RuleError;
+
 mod actions;
-#[path = "incident_tests/catalogue.rs"]
 mod catalogue;
-#[path = "incident_tests/closing.rs"]
 mod closing;
-#[path = "incident_tests/record.rs"]
 mod record;
-#[path = "incident_tests/roles.rs"]
 mod roles;
 
 /// The built-in default playbook.
@@ -560,7 +562,7 @@ mod sync_dropped {
     fn playbook() -> Playbook {
         Playbook::parse(
             "default.toml",
-            include_str!("../../assets/playbooks/default.toml"),
+            include_str!("../../../assets/playbooks/default.toml"),
         )
         .unwrap()
     }

@@ -1,48 +1,15 @@
-//! Who holds what, who owns the incident, and how command changes hands.
-//!
-//! Every rule here is switched on by a flag in the playbook, never by a role's
-//! name: `ownership.cascade` and `owner_resolves` (003), `owns`, `lifecycle`
-//! and `changed_by_commander` (004), `confirm_handoff` (000), `decides_actions`
-//! (001), `folds_into` (001).
+//! Who owns the incident and who carries each role's duties (003: "There is
+//! only ever one owner"; the cascade of 003 and the `folds_into` of 001), what
+//! the playbook expects and the incident lacks, and the handoff briefing (004).
+//! The 003 rule "only the owner resolves" lives here, next to the owner.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::event::Briefing;
-use super::ids::EventId;
-use super::incident::Incident;
-use super::playbook::Playbook;
-use super::rules::RuleError;
+use crate::domain::event::Briefing;
+use crate::domain::playbook::Playbook;
+use crate::domain::rules::RuleError;
 
-/// A handoff of one role: offered by the outgoing person (000 step 3: "explicitly
-/// say ... that they are handing off command"), completed by the incoming one
-/// (000 step 4: "explicitly say ... that they now have command").
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Handoff {
-    /// The `role_handed_off` event.
-    pub id: EventId,
-    pub role: String,
-    pub from: String,
-    pub to: String,
-    pub briefing: Briefing,
-    pub offered_at: DateTime<Utc>,
-    pub offered_by: String,
-    /// When the incoming person said "I have command" (the handoff+30 anchor, 004).
-    pub accepted_at: Option<DateTime<Utc>>,
-    pub declined_at: Option<DateTime<Utc>>,
-    pub declined_by: Option<String>,
-    pub declined_reason: String,
-}
-
-impl Handoff {
-    pub fn is_pending(&self) -> bool {
-        self.accepted_at.is_none() && self.declined_at.is_none()
-    }
-
-    pub fn is_declined(&self) -> bool {
-        self.declined_at.is_some()
-    }
-}
+use super::model::Incident;
 
 /// Who owns the incident now, and through which role.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -83,14 +50,6 @@ pub enum GapKind {
 }
 
 impl Incident {
-    /// The handoff of `role` waiting for the incoming person, if any.
-    pub fn pending_handoff(&self, role: &str) -> Option<&Handoff> {
-        self.handoffs
-            .iter()
-            .rev()
-            .find(|h| h.role == role && h.is_pending())
-    }
-
     /// The single owner of the incident (003: "There is only ever one owner").
     /// A role marked `owns` decides it (004); else the last engaged role of the
     /// cascade (003); else the role in command; else whoever declared.
@@ -228,6 +187,26 @@ impl Incident {
         people
     }
 
+    /// 003: "only the owner of the incident can declare an incident resolved",
+    /// where the playbook says so (`ownership.owner_resolves`).
+    pub(super) fn check_owner_resolves(
+        &self,
+        pb: &Playbook,
+        author: &str,
+    ) -> Result<(), RuleError> {
+        if !pb.ownership.owner_resolves {
+            return Ok(());
+        }
+        let owner = self.owner(pb);
+        if owner.person == author {
+            Ok(())
+        } else {
+            Err(RuleError::OnlyOwnerResolves {
+                owner: owner.person,
+            })
+        }
+    }
+
     /// A briefing prefilled from the journal, for the handoff form (004):
     /// status from the last check-in, hypotheses from notes whose tag feeds
     /// the briefing, the last comms sent, the links in play, the roster.
@@ -271,114 +250,5 @@ impl Incident {
             channels,
             people,
         }
-    }
-
-    /// 004: a role marked `changed_by_commander` that someone already held
-    /// changes hands only when the person in command says so.
-    pub(crate) fn check_commander_decides(
-        &self,
-        pb: &Playbook,
-        role: &str,
-        author: &str,
-    ) -> Result<(), RuleError> {
-        let Some(def) = pb.role(role) else {
-            return Ok(());
-        };
-        let ever_held = self.roster.iter().any(|h| h.role == def.key);
-        if !def.changed_by_commander || !ever_held {
-            return Ok(());
-        }
-        let commander = pb.commander();
-        match self.commander(pb) {
-            Some(h) if h.person == author => Ok(()),
-            Some(h) => Err(RuleError::CommanderDecides {
-                role: def.name.clone(),
-                commander: commander.name.clone(),
-                holder: format!("; that is {}, not {author}", h.person),
-            }),
-            None => Err(RuleError::CommanderDecides {
-                role: def.name.clone(),
-                commander: commander.name.clone(),
-                holder: format!("; nobody holds {} yet", commander.name),
-            }),
-        }
-    }
-
-    /// 001: "any new active measures need to be approved by incident commander".
-    /// Until someone holds a deciding role, whoever responds decides (003's
-    /// cascade: the first responder holds every duty until the next engages).
-    pub(crate) fn check_decider(&self, pb: &Playbook, author: &str) -> Result<(), RuleError> {
-        let deciding: Vec<_> = pb.roles.iter().filter(|r| r.decides_actions).collect();
-        let held = deciding
-            .iter()
-            .any(|r| self.holders(&r.key).next().is_some());
-        if !held
-            || deciding
-                .iter()
-                .any(|r| self.holders(&r.key).any(|h| h.person == author))
-        {
-            return Ok(());
-        }
-        Err(RuleError::NotDecider {
-            roles: deciding
-                .iter()
-                .map(|r| r.name.as_str())
-                .collect::<Vec<_>>()
-                .join(" or "),
-            person: author.to_string(),
-        })
-    }
-
-    /// A handoff offer: the outgoing person announces it (000 step 3).
-    pub(crate) fn check_handoff_offer(
-        &self,
-        pb: &Playbook,
-        role: &str,
-        briefing: &Briefing,
-        author: &str,
-    ) -> Result<(), RuleError> {
-        let def = pb.role(role).expect("known role");
-        if let Some(p) = self.pending_handoff(&def.key) {
-            return Err(RuleError::HandoffPending {
-                role: def.name.clone(),
-                to: p.to.clone(),
-            });
-        }
-        // 004: "the handover needs to be fully documented and communicated".
-        if def.lifecycle && briefing.status.trim().is_empty() {
-            return Err(RuleError::HandoverUndocumented(def.name.clone()));
-        }
-        self.check_commander_decides(pb, &def.key, author)
-    }
-
-    /// The incoming person's "I have command" (000 step 4).
-    pub(crate) fn check_handoff_accept(
-        &self,
-        pb: &Playbook,
-        role: &str,
-        person: &str,
-    ) -> Result<(), RuleError> {
-        let def = pb.role(role).expect("known role");
-        let pending = self
-            .pending_handoff(&def.key)
-            .ok_or_else(|| RuleError::NoPendingHandoff(def.name.clone()))?;
-        if pending.to != person {
-            return Err(RuleError::NotHandoffTarget {
-                role: def.name.clone(),
-                to: pending.to.clone(),
-                person: person.to_string(),
-            });
-        }
-        if def.single
-            && let Some(other) = self
-                .holders(&def.key)
-                .find(|h| h.person != pending.from && h.person != person)
-        {
-            return Err(RuleError::RoleTaken {
-                role: def.key.clone(),
-                holder: other.person.clone(),
-            });
-        }
-        self.check_combines(pb, &def.key, person)
     }
 }
