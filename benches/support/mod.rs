@@ -117,9 +117,10 @@ pub const NOTE: &str = "a note of a typical length, about sixty characters long"
 pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
     let id = IncidentId::new();
     let mut events = Vec::with_capacity(n);
-    let ev = |i: usize, kind| Event::new(id, "scribe", t(i as i64), t(i as i64), kind);
+    let ev = |i: usize, author: &str, kind| Event::new(id, author, t(i as i64), t(i as i64), kind);
     events.push(ev(
         0,
+        "scribe",
         EventKind::Declared {
             title: "a very long incident".into(),
             severity: "SEV1".into(),
@@ -193,7 +194,13 @@ pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
             }
             k => k,
         };
-        let e = ev(i, kind);
+        // 001: only the incident commander approves; the IC of this round
+        // (assigned or handed the role at `i % 100 == 1`) decides.
+        let author = match kind {
+            EventKind::ActionApproved(_) => people[round % 4],
+            _ => "scribe",
+        };
+        let e = ev(i, author, kind);
         if matches!(e.kind, EventKind::ActionProposed(_)) {
             last_proposal = Some(e.id);
         }

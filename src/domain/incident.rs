@@ -18,6 +18,9 @@ use super::time::human_duration;
 /// The shortest id prefix that names an action; shorter references are numbers.
 pub const MIN_ID_PREFIX: usize = 4;
 
+/// How many of the latest notes feed each briefing field.
+pub const BRIEFING_NOTES_KEPT: usize = 20;
+
 /// One person holding one role for a stretch of time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Holding {
@@ -921,10 +924,14 @@ impl Incident {
                 if *private {
                     self.private_notes += 1;
                 } else if let Some(field) = tag.and_then(|t| t.briefing.clone()) {
-                    self.briefing_notes
-                        .entry(field)
-                        .or_default()
-                        .push(text.clone());
+                    let notes = self.briefing_notes.entry(field).or_default();
+                    notes.push(text.clone());
+                    // 004: a briefing is what the next IC takes in at a
+                    // handoff, the latest notes; and the fold stays the same
+                    // size however long the incident (issue 14).
+                    if notes.len() > BRIEFING_NOTES_KEPT {
+                        notes.remove(0);
+                    }
                 }
             }
             ChecklistStepDone {
