@@ -73,9 +73,9 @@ async fn an_append_that_writes_outbox_rows_wakes_the_worker_before_its_tick() {
     })
     .await;
     // Let the first pass finish: a row appended during it would go out in it.
-    let mut watch = handle.watch();
+    let watch = handle.watch();
     until("the first pass publishes its health", || {
-        watch.borrow_and_update().last_success.is_some()
+        watch.borrow().last_success.is_some()
     })
     .await;
 
