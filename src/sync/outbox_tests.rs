@@ -355,7 +355,11 @@ fn a_batch_is_settled_and_the_next_claimed_in_order_in_one_transaction() {
         .claim("room", "elsewhere:1:00000000", later, lease, 10)
         .unwrap();
     assert_eq!(
-        again.iter().map(|r| r.id).take(next.len()).collect::<Vec<_>>(),
+        again
+            .iter()
+            .map(|r| r.id)
+            .take(next.len())
+            .collect::<Vec<_>>(),
         next.iter().map(|r| r.id).collect::<Vec<_>>()
     );
 }
