@@ -19,7 +19,7 @@ command -v sqlite3 >/dev/null 2>&1 || {
 INCIDENT=$(sqlite3 "$J" "SELECT incident FROM events ORDER BY seq LIMIT 1")
 START=$(sqlite3 "$J" "SELECT at FROM events ORDER BY seq LIMIT 1")
 # Ids are well-formed UUIDs (version 4), unique by their last field.
-sqlite3 "$J" <<SQL
+sqlite3 "$J" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
 BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $N - 2)
