@@ -146,6 +146,11 @@ pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
                 to: people[round % 4].into(),
                 briefing: Default::default(),
             },
+            // A handoff takes effect when the incoming IC accepts it.
+            2 if round > 0 => EventKind::HandoffAccepted {
+                role: "ic".into(),
+                person: people[round % 4].into(),
+            },
             10 => EventKind::ActionProposed(Proposal {
                 what: "restart the primary".into(),
                 ..Default::default()
@@ -172,7 +177,8 @@ pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
             },
             40 => EventKind::SeverityChanged {
                 severity: if round % 2 == 0 { "SEV2" } else { "SEV1" }.into(),
-                reason: String::new(),
+                // A severity change needs its reason (the rules refuse an empty one).
+                reason: "impact changed".into(),
             },
             50 => EventKind::Highlighted {
                 event: events[events.len() - 1].id,
@@ -197,7 +203,7 @@ pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
         // 001: only the incident commander approves; the IC of this round
         // (assigned or handed the role at `i % 100 == 1`) decides.
         let author = match kind {
-            EventKind::ActionApproved(_) => people[round % 4],
+            EventKind::ActionApproved(_) | EventKind::HandoffAccepted { .. } => people[round % 4],
             _ => "scribe",
         };
         let e = ev(i, author, kind);
