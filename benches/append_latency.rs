@@ -1,6 +1,6 @@
 //! Per-operation latency of a durable note: `Journal::append` against a bare
 //! rusqlite INSERT of the same row with the same pragmas, interleaved in one
-//! run so both see the same disk. Issue 2 target: our p99 within 1.3x of bare.
+//! run so both see the same disk. Issue 14 target: our p99 within 1.2x of bare.
 //! `cargo bench --bench append_latency` (APPEND_OPS=N to change the count).
 
 mod support;
@@ -71,6 +71,7 @@ fn main() {
         );
     }
     let ratio = us(percentile(&ours, 0.99)) / us(percentile(&theirs, 0.99));
-    let verdict = if ratio <= 1.3 { "meets" } else { "MISSES" };
-    println!("p99 ratio: {ratio:.2}x ({verdict} the 1.3x target)");
+    // Issue 14: keep it at or under 1.2x.
+    let verdict = if ratio <= 1.2 { "meets" } else { "MISSES" };
+    println!("p99 ratio: {ratio:.2}x ({verdict} the 1.2x target)");
 }

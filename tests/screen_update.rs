@@ -880,13 +880,26 @@ fn countdowns_move_only_with_the_tick() {
     let (mut s, _) = cockpit();
     // The last check-in was at 10:05; the next is due 15 minutes later (001).
     let before = s.text(80, 24);
+    // 7:26 left: whole minutes, rounded up, until the last minute (issue 14:
+    // an idle screen changes once a minute).
     assert!(
-        before.contains("next check-in in") && before.contains("07:26"),
+        before.contains("next check-in in") && before.contains(" 8m"),
         "{before}"
     );
     assert_eq!(s.text(80, 24), before, "nothing moves without a tick");
+    s.tick(now() + Duration::seconds(1));
+    assert_eq!(
+        s.text(80, 24),
+        before,
+        "7:25 left is still within 8 minutes"
+    );
     s.tick(now() + Duration::seconds(61));
-    assert!(s.text(80, 24).contains("06:25"));
+    assert!(s.text(80, 24).contains(" 7m"));
+    s.tick(now() + Duration::seconds(446 - 30));
+    assert!(
+        s.text(80, 24).contains("00:30"),
+        "seconds in the last minute"
+    );
     s.tick(t0() + Duration::minutes(21));
     assert!(s.text(80, 24).contains("check-in due now"));
     s.tick(t0() + Duration::minutes(40));

@@ -117,9 +117,10 @@ pub const NOTE: &str = "a note of a typical length, about sixty characters long"
 pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
     let id = IncidentId::new();
     let mut events = Vec::with_capacity(n);
-    let ev = |i: usize, kind| Event::new(id, "scribe", t(i as i64), t(i as i64), kind);
+    let ev = |i: usize, author: &str, kind| Event::new(id, author, t(i as i64), t(i as i64), kind);
     events.push(ev(
         0,
+        "scribe",
         EventKind::Declared {
             title: "a very long incident".into(),
             severity: "SEV1".into(),
@@ -144,6 +145,11 @@ pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
                 },
                 to: people[round % 4].into(),
                 briefing: Default::default(),
+            },
+            // A handoff takes effect when the incoming IC accepts it.
+            2 if round > 0 => EventKind::HandoffAccepted {
+                role: "ic".into(),
+                person: people[round % 4].into(),
             },
             10 => EventKind::ActionProposed(Proposal {
                 what: "restart the primary".into(),
@@ -171,7 +177,8 @@ pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
             },
             40 => EventKind::SeverityChanged {
                 severity: if round % 2 == 0 { "SEV2" } else { "SEV1" }.into(),
-                reason: String::new(),
+                // A severity change needs its reason (the rules refuse an empty one).
+                reason: "impact changed".into(),
             },
             50 => EventKind::Highlighted {
                 event: events[events.len() - 1].id,
@@ -193,7 +200,13 @@ pub fn long_incident(n: usize) -> (IncidentId, Vec<Event>) {
             }
             k => k,
         };
-        let e = ev(i, kind);
+        // 001: only the incident commander approves; the IC of this round
+        // (assigned or handed the role at `i % 100 == 1`) decides.
+        let author = match kind {
+            EventKind::ActionApproved(_) | EventKind::HandoffAccepted { .. } => people[round % 4],
+            _ => "scribe",
+        };
+        let e = ev(i, author, kind);
         if matches!(e.kind, EventKind::ActionProposed(_)) {
             last_proposal = Some(e.id);
         }

@@ -345,11 +345,8 @@ impl State {
         let Some(playbook) = self.report(pb) else {
             return;
         };
-        let inc = self
-            .cockpit
-            .journal
-            .incident(id)
-            .map(|i| Arc::new(i.clone()));
+        // Shared with the journal's cache, not copied (issue 14: memory).
+        let inc = self.cockpit.journal.incident_shared(id);
         if let Some(incident) = self.report(inc) {
             (self.send)(Reply::Current { incident, playbook });
         }

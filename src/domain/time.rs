@@ -58,6 +58,24 @@ pub fn human_duration(d: chrono::Duration) -> String {
     }
 }
 
+/// "1h 05m", "12m", "<1m": the same at minute resolution, for what the
+/// screen shows while idle: it changes once a minute, so an idle screen
+/// redraws once a minute (issue 14: an IC on SSH over a phone link).
+pub fn human_minutes(d: chrono::Duration) -> String {
+    let secs = d.num_seconds().abs();
+    let sign = if d.num_seconds() <= -60 { "-" } else { "" };
+    let (days, h, m) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60);
+    if days > 0 {
+        format!("{sign}{days}d {h:02}h")
+    } else if h > 0 {
+        format!("{sign}{h}h {m:02}m")
+    } else if m > 0 {
+        format!("{sign}{m}m")
+    } else {
+        "<1m".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +88,19 @@ mod tests {
         assert_eq!(human_duration(Duration::seconds(3600 + 5 * 60)), "1h 05m");
         assert_eq!(human_duration(Duration::seconds(-90)), "-1m 30s");
         assert_eq!(human_duration(Duration::hours(50)), "2d 02h");
+    }
+
+    #[test]
+    fn human_minutes_never_show_seconds() {
+        assert_eq!(human_minutes(Duration::seconds(45)), "<1m");
+        assert_eq!(human_minutes(Duration::seconds(12 * 60 + 3)), "12m");
+        assert_eq!(human_minutes(Duration::seconds(12 * 60 + 59)), "12m");
+        assert_eq!(
+            human_minutes(Duration::seconds(3600 + 5 * 60 + 7)),
+            "1h 05m"
+        );
+        assert_eq!(human_minutes(Duration::seconds(-90)), "-1m");
+        assert_eq!(human_minutes(Duration::hours(50)), "2d 02h");
     }
 
     #[test]

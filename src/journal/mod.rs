@@ -10,6 +10,7 @@
 
 mod busy;
 mod error;
+mod fold;
 mod immediate;
 mod schema;
 mod store;
@@ -18,5 +19,5 @@ mod timeline;
 pub use busy::BUSY_TIMEOUT;
 pub use error::JournalError;
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
-pub use store::{Journal, OutboxItem, OutboxRouter, TimelineQuery};
+pub use store::{Journal, OutboxItem, OutboxRouter, OutboxWake, TimelineQuery};
 pub use timeline::{TimelineFilter, TimelineKey, key_of};

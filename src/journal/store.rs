@@ -7,21 +7,26 @@ use std::sync::Arc;
 
 use super::busy::{busy_wait, retry_when_busy};
 use super::error::JournalError;
+use super::fold::fold_event;
 use super::immediate::Immediate;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 
 /// Bump when the fold changes meaning: older snapshots are then ignored.
-// 4: `Incident::remote` (issue 17: paging, public hold, remote ids).
-const FOLD_VERSION: i64 = 4;
+/// 4: `Incident::remote` (issue 17: paging, public hold, remote ids).
+/// 5: a briefing keeps the latest notes only (issue 14).
+const FOLD_VERSION: i64 = 5;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
 
 pub(super) const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
 
 struct Cached {
-    incident: Incident,
+    /// Shared with whoever asked for it (`incident_shared`: the screen), and
+    /// copied on write only while they hold it: a long incident's fold is
+    /// megabytes, held once (issue 14).
+    incident: Arc<Incident>,
     last_seq: i64,
 }
 
@@ -60,7 +65,13 @@ pub struct Journal {
     cache: HashMap<IncidentId, Cached>,
     /// `None` when no endpoint is configured: appending then costs nothing more.
     outbox: Option<Arc<dyn OutboxRouter>>,
+    /// Called after a commit that wrote outbox rows: the app layer wakes its
+    /// sync worker with it, so delivery need not wait for the worker's tick.
+    on_outbox: Option<OutboxWake>,
 }
+
+/// What `Journal::set_outbox_wake` takes: cheap, never blocking.
+pub type OutboxWake = Arc<dyn Fn() + Send + Sync>;
 
 impl Journal {
     /// Open (creating if absent) the journal at `path`. A file that is not a
@@ -111,6 +122,7 @@ impl Journal {
             playbooks,
             cache: HashMap::new(),
             outbox: None,
+            on_outbox: None,
         };
         // An up-to-date journal is only read on open: opening twice, or a
         // hundred CLI calls, never rewrites the file (and costs no commit).
@@ -123,6 +135,11 @@ impl Journal {
     /// From now on, write outbox rows for the events `router` routes.
     pub fn set_outbox(&mut self, router: Option<Arc<dyn OutboxRouter>>) {
         self.outbox = router;
+    }
+
+    /// From now on, call `wake` after each commit that wrote outbox rows.
+    pub fn set_outbox_wake(&mut self, wake: Option<OutboxWake>) {
+        self.on_outbox = wake;
     }
 
     /// A second connection to the same file, for a task that must not share
@@ -243,7 +260,7 @@ impl Journal {
             )?
         };
         catch_up(&tx, &path, &mut cached, &playbook)?;
-        let checked = cached.incident.apply(&event, &playbook);
+        let checked = Arc::make_mut(&mut cached.incident).apply(&event, &playbook);
         if let Err(e) = checked {
             self.cache.insert(event.incident, cached);
             return Err(e.into());
@@ -277,10 +294,12 @@ impl Journal {
         }
         // A private note never leaves the journal, whatever the router says.
         let private = matches!(event.kind, EventKind::Note { private: true, .. });
+        let mut routed = false;
         if let Some(router) = self.outbox.as_ref().filter(|_| !private) {
             event.seq = Some(seq);
             let items = router.route(&event, &cached.incident, &playbook);
             if !items.is_empty() {
+                routed = true;
                 let mut insert = tx
                     .prepare_cached("INSERT INTO outbox (endpoint, event_id, event_seq, incident, kind, part, what, payload, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
                     .map_err(|e| sql(&path, e))?;
@@ -308,6 +327,9 @@ impl Journal {
         }
         also(&tx).map_err(|e| sql(&path, e))?;
         tx.commit().map_err(|e| sql(&path, e))?;
+        if routed && let Some(wake) = &self.on_outbox {
+            wake();
+        }
         cached.last_seq = seq;
         event.seq = Some(seq);
         self.cache.insert(event.incident, cached);
@@ -334,7 +356,14 @@ impl Journal {
             // Best effort: a failed snapshot costs only time on the next open.
             let _ = save_snapshot(&self.conn, &cached, &playbook);
         }
-        Ok(&self.cache.entry(id).or_insert(cached).incident)
+        Ok(self.cache.entry(id).or_insert(cached).incident.as_ref())
+    }
+
+    /// Like `incident`, shared rather than borrowed: the caller holds the
+    /// journal's own copy, which the next change to it copies first.
+    pub fn incident_shared(&mut self, id: IncidentId) -> Result<Arc<Incident>, JournalError> {
+        self.incident(id)?;
+        Ok(self.cache[&id].incident.clone())
     }
 
     /// The playbook an incident runs under.
@@ -576,7 +605,7 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-fn parse_ts(s: &str) -> DateTime<Utc> {
+pub(super) fn parse_ts(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
@@ -651,12 +680,12 @@ fn load_cached(
         && playbooks.fingerprint(&incident.playbook).as_deref() == Some(fingerprint.as_str())
     {
         return Ok(Cached {
-            incident,
+            incident: Arc::new(incident),
             last_seq: seq,
         });
     }
     Ok(Cached {
-        incident: Incident::new(id),
+        incident: Arc::new(Incident::new(id)),
         last_seq: 0,
     })
 }
@@ -675,9 +704,10 @@ fn catch_up(
         .query(params![cached.incident.id.to_string(), cached.last_seq])
         .map_err(|e| sql(path, e))?;
     let mut n = 0;
+    let id = cached.incident.id;
     while let Some(row) = rows.next().map_err(|e| sql(path, e))? {
-        let event = row_to_event(row).map_err(|e| sql(path, e))?;
-        cached.incident.replay_one(&event, playbook);
+        let event = fold_event(row, id).map_err(|e| sql(path, e))?;
+        Arc::make_mut(&mut cached.incident).replay_one(&event, playbook);
         cached.last_seq = event.seq.unwrap_or(cached.last_seq);
         n += 1;
     }
@@ -685,7 +715,7 @@ fn catch_up(
 }
 
 fn save_snapshot(conn: &Connection, cached: &Cached, playbook: &Playbook) -> rusqlite::Result<()> {
-    let state = serde_json::to_string(&cached.incident).unwrap_or_default();
+    let state = serde_json::to_string(cached.incident.as_ref()).unwrap_or_default();
     let fingerprint = crate::domain::playbook::fingerprint(playbook);
     conn.execute(
         "INSERT INTO snapshots (incident, seq, fold_version, playbook, state) VALUES (?1, ?2, ?3, ?4, ?5)

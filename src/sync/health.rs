@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::time::human_duration;
+use crate::domain::time::human_minutes;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SyncHealth {
@@ -48,8 +48,8 @@ impl SyncHealth {
         }
     }
 
-    /// One short line for the header: "sync ok · last 2m 03s ago",
-    /// "sync failing · 12 pending · 1 parked · last 14m 00s ago".
+    /// One short line for the header: "sync ok · last 2m ago",
+    /// "sync failing · 12 pending · 1 parked · last 14m ago".
     pub fn label(&self, now: DateTime<Utc>) -> String {
         let mut parts = vec![match self.level() {
             SyncLevel::Ok => "sync ok".to_string(),
@@ -67,7 +67,7 @@ impl SyncHealth {
             parts.push(format!("{} parked", self.parked));
         }
         if let Some(t) = self.last_success {
-            parts.push(format!("last {} ago", human_duration(now - t)));
+            parts.push(format!("last {} ago", human_minutes(now - t)));
         }
         parts.join(" · ")
     }
@@ -90,18 +90,18 @@ mod tests {
         assert_eq!(h.level(), SyncLevel::Ok);
         assert_eq!(h.label(now()), "sync ok");
         h.last_success = Some(now() - Duration::seconds(123));
-        assert_eq!(h.label(now()), "sync ok · last 2m 03s ago");
+        assert_eq!(h.label(now()), "sync ok · last 2m ago");
         h.pending = 3;
         assert_eq!(h.level(), SyncLevel::Pending);
-        assert_eq!(h.label(now()), "sync · 3 pending · last 2m 03s ago");
+        assert_eq!(h.label(now()), "sync · 3 pending · last 2m ago");
         h.failing = 1;
         assert_eq!(h.level(), SyncLevel::Failing);
-        assert_eq!(h.label(now()), "sync failing · 3 pending · last 2m 03s ago");
+        assert_eq!(h.label(now()), "sync failing · 3 pending · last 2m ago");
         h.parked = 2;
         assert_eq!(h.level(), SyncLevel::Parked);
         assert_eq!(
             h.label(now()),
-            "sync failing · 3 pending · 2 parked · last 2m 03s ago"
+            "sync failing · 3 pending · 2 parked · last 2m ago"
         );
         h.failing = 0;
         h.pending = 0;

@@ -27,6 +27,6 @@ pub use chat::ChatReader;
 pub use delivery::{Delivery, PageAction};
 pub use health::{SyncHealth, SyncLevel};
 pub use http::Target;
-pub use outbox::{Outbox, OutboxError, OutboxRow, RowFilter, RowState, drop_row};
+pub use outbox::{Delivered, Outbox, OutboxError, OutboxRow, RowFilter, RowState, drop_row};
 pub use plan::Router;
 pub use worker::{Deliverer, PassReport, SyncHandle, SyncSettings};

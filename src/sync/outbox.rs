@@ -218,6 +218,21 @@ impl Outbox {
         lease: std::time::Duration,
         max: usize,
     ) -> Result<Vec<OutboxRow>, OutboxError> {
+        self.settle_and_claim(&[], endpoint, me, now, lease, max)
+    }
+
+    /// Mark `done` delivered and claim the next rows, in one transaction:
+    /// one commit per batch instead of one per row. A crash before this
+    /// commit sends the rows of `done` again (at least once, never lost).
+    pub fn settle_and_claim(
+        &mut self,
+        done: &[Delivered],
+        endpoint: &str,
+        me: &str,
+        now: DateTime<Utc>,
+        lease: std::time::Duration,
+        max: usize,
+    ) -> Result<Vec<OutboxRow>, OutboxError> {
         let now_ms = now.timestamp_millis();
         let lease_ms = now_ms + lease.as_millis() as i64;
         let path = self.path.clone();
@@ -232,6 +247,11 @@ impl Outbox {
             .map_err(sql)?;
         let mut claimed = Vec::new();
         {
+            mark_delivered(&tx, done).map_err(sql)?;
+            if max == 0 {
+                tx.commit().map_err(sql)?;
+                return Ok(claimed);
+            }
             let mut select = tx
                 .prepare_cached(&format!(
                     "SELECT {ROW_COLUMNS}, lease_ms FROM outbox WHERE endpoint = ?1 AND state = 'pending' ORDER BY id LIMIT ?2"
@@ -271,11 +291,28 @@ impl Outbox {
         now: DateTime<Utc>,
         remote_id: Option<&str>,
     ) -> Result<(), OutboxError> {
-        self.conn
-            .prepare_cached("UPDATE outbox SET state = 'done', attempts = attempts + 1, done_ms = ?2, remote_id = ?3, last_error = NULL, claimed_by = NULL, lease_ms = 0 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![id, now.timestamp_millis(), remote_id]))
-            .map(|_| ())
-            .map_err(|e| self.sql(e))
+        let d = Delivered {
+            id,
+            at: now,
+            remote_id: remote_id.map(str::to_string),
+        };
+        mark_delivered(&self.conn, std::slice::from_ref(&d)).map_err(|e| self.sql(e))
+    }
+
+    /// Mark several rows delivered in one transaction.
+    pub fn delivered_all(&mut self, done: &[Delivered]) -> Result<(), OutboxError> {
+        if done.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| OutboxError::Sqlite {
+                path: self.path.clone(),
+                source: e,
+            })?;
+        let r = mark_delivered(&tx, done).and_then(|_| tx.commit());
+        r.map_err(|e| self.sql(e))
     }
 
     /// A failed attempt: try again at `next`.
@@ -470,6 +507,26 @@ impl Outbox {
             .map_err(|e| self.sql(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
     }
+}
+
+/// A row the endpoint accepted, not yet recorded as done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivered {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// The endpoint's id for what it received (Matrix event id, Slack ts).
+    pub remote_id: Option<String>,
+}
+
+fn mark_delivered(conn: &Connection, done: &[Delivered]) -> rusqlite::Result<()> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    let mut s = conn.prepare_cached("UPDATE outbox SET state = 'done', attempts = attempts + 1, done_ms = ?2, remote_id = ?3, last_error = NULL, claimed_by = NULL, lease_ms = 0 WHERE id = ?1")?;
+    for d in done {
+        s.execute(params![d.id, d.at.timestamp_millis(), d.remote_id])?;
+    }
+    Ok(())
 }
 
 /// Drop a parked row: a `sync_dropped` event on its incident and the row

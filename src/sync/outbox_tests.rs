@@ -298,3 +298,101 @@ fn the_journal_never_writes_a_row_for_a_private_note() {
             .all(|r| r.kind != "note" || r.event_seq == d.seq.unwrap() + 2)
     );
 }
+
+#[test]
+fn a_batch_is_settled_and_the_next_claimed_in_order_in_one_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = journal(&dir, true);
+    let d = declare(&mut j);
+    for i in 0..5 {
+        note(&mut j, d.incident, &format!("n{i}"), false).unwrap();
+    }
+    let mut a = Outbox::open(&j).unwrap();
+    let mut b = Outbox::open(&j).unwrap();
+    let lease = StdDuration::from_secs(60);
+    let me = claimant_name();
+    let first = a.claim("room", &me, t0(), lease, 3).unwrap();
+    let done: Vec<Delivered> = first
+        .iter()
+        .map(|r| Delivered {
+            id: r.id,
+            at: t0(),
+            remote_id: Some(format!("$ev{}", r.id)),
+        })
+        .collect();
+    let next = a
+        .settle_and_claim(&done, "room", &me, t0(), lease, 3)
+        .unwrap();
+    // The next rows follow the settled ones, oldest first, none skipped.
+    let ids: Vec<i64> = first.iter().chain(&next).map(|r| r.id).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted);
+    assert_eq!(ids.len(), 6);
+    let all: Vec<i64> = a
+        .rows(RowFilter::All, 100)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.endpoint == "room")
+        .map(|r| r.id)
+        .rev()
+        .collect();
+    // The room's first six rows, none skipped.
+    assert_eq!(ids, all[..6]);
+    for r in &first {
+        let r = a.row(r.id).unwrap();
+        assert_eq!(r.state, RowState::Done);
+        assert_eq!(r.remote_id, Some(format!("$ev{}", r.id)));
+        assert_eq!(r.claimed_by, None);
+    }
+    for r in &next {
+        assert_eq!(a.row(r.id).unwrap().state, RowState::Pending);
+    }
+    // Delivered but never settled (the worker died): sent again once the
+    // lease runs out, at least once, in the same order.
+    let later = t0() + Duration::seconds(61);
+    let again = b
+        .claim("room", "elsewhere:1:00000000", later, lease, 10)
+        .unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .map(|r| r.id)
+            .take(next.len())
+            .collect::<Vec<_>>(),
+        next.iter().map(|r| r.id).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_commit_that_writes_outbox_rows_wakes_the_worker_and_no_other() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = journal(&dir, true);
+    let woken = Arc::new(AtomicUsize::new(0));
+    let w = woken.clone();
+    j.set_outbox_wake(Some(Arc::new(move || {
+        w.fetch_add(1, Ordering::SeqCst);
+    })));
+    let d = declare(&mut j);
+    assert_eq!(woken.load(Ordering::SeqCst), 1, "declared is routed");
+    note(&mut j, d.incident, "public", false).unwrap();
+    assert_eq!(woken.load(Ordering::SeqCst), 2);
+    // A private note writes no row: nothing to wake for.
+    note(&mut j, d.incident, "private", true).unwrap();
+    assert_eq!(woken.load(Ordering::SeqCst), 2);
+    // A refused event commits nothing.
+    let e = Event::new(
+        d.incident,
+        "ann",
+        t0(),
+        t0(),
+        EventKind::Note {
+            text: " ".into(),
+            tag: "note".into(),
+            private: false,
+        },
+    );
+    assert!(j.append(e).is_err());
+    assert_eq!(woken.load(Ordering::SeqCst), 2);
+}

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
@@ -20,7 +20,7 @@ use super::backoff::{Backoff, Outcome};
 use super::chat::ChatReader;
 use super::health::SyncHealth;
 use super::http::{Target, client};
-use super::outbox::{Outbox, OutboxError, claimant_name};
+use super::outbox::{Delivered, Outbox, OutboxError, claimant_name};
 use super::plan::Router;
 use crate::config::Endpoint;
 use crate::domain::playbook::PlaybookSet;
@@ -179,8 +179,12 @@ impl Deliverer {
         let mut report = PassReport::default();
         // A claim must outlive the batch, even if every row times out.
         let lease = t.endpoint.timeout * self.batch as u32 + Duration::from_secs(30);
+        // Rows the endpoint accepted, recorded as done in the transaction
+        // that claims the next batch: one commit per batch, not per row.
+        let mut done: Vec<Delivered> = Vec::new();
         loop {
             if self.stop.load(Ordering::Relaxed) {
+                self.settle(done).await?;
                 return Ok(report);
             }
             let (name, me, now, batch) = (
@@ -189,14 +193,16 @@ impl Deliverer {
                 self.clock.now(),
                 self.batch,
             );
+            let settled = std::mem::take(&mut done);
             let rows = self
-                .db(move |ob| ob.claim(&name, &me, now, lease, batch))
+                .db(move |ob| ob.settle_and_claim(&settled, &name, &me, now, lease, batch))
                 .await?;
             if rows.is_empty() {
                 return Ok(report);
             }
             for (i, row) in rows.iter().enumerate() {
                 if self.stop.load(Ordering::Relaxed) {
+                    self.settle(std::mem::take(&mut done)).await?;
                     self.release(&rows[i..]).await?;
                     return Ok(report);
                 }
@@ -217,18 +223,36 @@ impl Deliverer {
                 let id = row.id;
                 match outcome {
                     Outcome::Delivered { remote_id } => {
-                        let now = self.clock.now();
-                        self.db(move |ob| ob.delivered(id, now, remote_id.as_deref()))
-                            .await?;
+                        done.push(Delivered {
+                            id,
+                            at: self.clock.now(),
+                            remote_id,
+                        });
                         report.delivered += 1;
+                        // A tracker's next row looks up the id this one was
+                        // given (`remote_refs`): record it now, not with the
+                        // batch, or the next row would create the item again.
+                        if adapters::tickets::is_ticket_kind(t.kind()) {
+                            self.settle(std::mem::take(&mut done)).await?;
+                        }
                     }
                     Outcome::Park { error } => {
-                        self.db(move |ob| ob.park(id, &error)).await?;
+                        let settled = std::mem::take(&mut done);
+                        self.db(move |ob| {
+                            ob.delivered_all(&settled)?;
+                            ob.park(id, &error)
+                        })
+                        .await?;
                         report.parked += 1;
                     }
                     Outcome::Retry { error, retry_after } => {
                         let next = self.next_attempt(row.attempts as u32 + 1, retry_after);
-                        self.db(move |ob| ob.failed(id, next, &error)).await?;
+                        let settled = std::mem::take(&mut done);
+                        self.db(move |ob| {
+                            ob.delivered_all(&settled)?;
+                            ob.failed(id, next, &error)
+                        })
+                        .await?;
                         report.retried += 1;
                         // In order: the rest wait behind this one.
                         self.release(&rows[i + 1..]).await?;
@@ -243,6 +267,14 @@ impl Deliverer {
         let unit: f64 = self.rng.lock().expect("rng").random();
         let wait = self.backoff.delay(failures, unit, retry_after);
         self.clock.now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
+    }
+
+    /// Record rows as delivered (one transaction).
+    async fn settle(&self, done: Vec<Delivered>) -> Result<(), OutboxError> {
+        if done.is_empty() {
+            return Ok(());
+        }
+        self.db(move |ob| ob.delivered_all(&done)).await
     }
 
     async fn release(&self, rows: &[super::outbox::OutboxRow]) -> Result<(), OutboxError> {
@@ -295,6 +327,7 @@ enum Command {
 /// means to wake it or stop it.
 pub struct SyncHandle {
     commands: mpsc::UnboundedSender<Command>,
+    wake: Arc<Notify>,
     stop: Arc<AtomicBool>,
     health: watch::Receiver<SyncHealth>,
     task: JoinHandle<()>,
@@ -307,9 +340,11 @@ impl SyncHandle {
         let (tx, rx) = mpsc::unbounded_channel();
         let (health_tx, health_rx) = watch::channel(SyncHealth::default());
         let stop = Arc::new(AtomicBool::new(false));
-        let task = runtime.spawn(run(settings, rx, health_tx, stop.clone()));
+        let wake = Arc::new(Notify::new());
+        let task = runtime.spawn(run(settings, rx, wake.clone(), health_tx, stop.clone()));
         Self {
             commands: tx,
+            wake,
             stop,
             health: health_rx,
             task,
@@ -319,6 +354,14 @@ impl SyncHandle {
     /// Deliver and read now, without waiting for the next tick.
     pub fn force(&self) {
         let _ = self.commands.send(Command::Force);
+    }
+
+    /// What the journal calls after a commit that wrote outbox rows
+    /// (`Journal::set_outbox_wake`): the worker delivers them now instead of
+    /// at its next tick. Wakes while a pass runs fold into one more pass.
+    pub fn waker(&self) -> crate::journal::OutboxWake {
+        let wake = self.wake.clone();
+        Arc::new(move || wake.notify_one())
     }
 
     /// Stop after the request in flight; claimed rows are released.
@@ -350,6 +393,7 @@ impl SyncHandle {
 async fn run(
     settings: SyncSettings,
     mut commands: mpsc::UnboundedReceiver<Command>,
+    wake: Arc<Notify>,
     health: watch::Sender<SyncHealth>,
     stop: Arc<AtomicBool>,
 ) {
@@ -384,6 +428,8 @@ async fn run(
     loop {
         let forced = tokio::select! {
             _ = ticker.tick() => false,
+            // New rows: deliver now (chat is still read on its own schedule).
+            _ = wake.notified() => false,
             c = commands.recv() => match c {
                 Some(Command::Force) => true,
                 Some(Command::Stop) | None => break,

@@ -25,6 +25,36 @@ fn mmss(d: Duration) -> String {
     }
 }
 
+/// Time left, for the big digits. Seconds only in the last minute, where a
+/// person acts on them; above it whole minutes, rounded up ("3m" means
+/// within three minutes), which change once a minute: an idle screen then
+/// redraws once a minute (issue 14: an IC on SSH over a phone link).
+fn remaining(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    if s <= 60 {
+        return mmss(d);
+    }
+    minutes((s + 59) / 60)
+}
+
+/// Time past, for the big digits: seconds in the first minute, then whole
+/// minutes.
+fn past(d: Duration) -> String {
+    let s = d.num_seconds().max(0);
+    if s < 60 {
+        return mmss(d);
+    }
+    minutes(s / 60)
+}
+
+fn minutes(m: i64) -> String {
+    if m < 60 {
+        format!("{m}m")
+    } else {
+        format!("{}h{:02}m", m / 60, m % 60)
+    }
+}
+
 pub fn trend_mark(t: Option<Trend>) -> &'static str {
     match t {
         Some(Trend::Better) => "↑",
@@ -71,25 +101,29 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         Some(k) => match k.state {
             ClockState::Overdue => (
                 "CHECK-IN OVERDUE by".into(),
-                mmss(cx.now - k.overdue_at),
+                past(cx.now - k.overdue_at),
                 t.alarm(),
             ),
             ClockState::Due => (
                 "check-in due now; overdue in".into(),
-                mmss(k.overdue_at - cx.now),
+                remaining(k.overdue_at - cx.now),
                 t.warn(),
             ),
             ClockState::Satisfied => (
                 "check-in acknowledged".into(),
-                mmss(k.overdue_at - cx.now),
+                remaining(k.overdue_at - cx.now),
                 t.dim(),
             ),
             _ if k.snoozed_until.is_some_and(|s| s > cx.now) => (
                 "check-in snoozed; due in".into(),
-                mmss(k.due_at - cx.now),
+                remaining(k.due_at - cx.now),
                 t.dim(),
             ),
-            _ => ("next check-in in".into(), mmss(k.due_at - cx.now), t.ok()),
+            _ => (
+                "next check-in in".into(),
+                remaining(k.due_at - cx.now),
+                t.ok(),
+            ),
         },
         None => (
             "loop stopped:".into(),
@@ -139,7 +173,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     }
     match inc.checkins.last() {
         Some(last) => {
-            let ago = crate::domain::time::human_duration(cx.now - last.at);
+            let ago = crate::domain::time::human_minutes(cx.now - last.at);
             let head = format!("last ({ago} ago): ");
             let room = width.saturating_sub(head.chars().count());
             lines.push(Line::from(vec![
@@ -210,5 +244,14 @@ mod tests {
         assert_eq!(mmss(Duration::seconds(75)), "01:15");
         assert_eq!(mmss(Duration::seconds(3725)), "1:02:05");
         assert_eq!(mmss(Duration::seconds(-5)), "00:00");
+        // Seconds only in the last minute; minutes, rounded up, above it.
+        assert_eq!(remaining(Duration::seconds(60)), "01:00");
+        assert_eq!(remaining(Duration::seconds(59)), "00:59");
+        assert_eq!(remaining(Duration::seconds(61)), "2m");
+        assert_eq!(remaining(Duration::seconds(14 * 60)), "14m");
+        assert_eq!(remaining(Duration::seconds(14 * 60 + 1)), "15m");
+        assert_eq!(remaining(Duration::seconds(3725)), "1h03m");
+        assert_eq!(past(Duration::seconds(59)), "00:59");
+        assert_eq!(past(Duration::seconds(150)), "2m");
     }
 }

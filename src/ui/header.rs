@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::Ctx;
 use super::text::{columns, pad, safe};
-use crate::domain::time::human_duration;
+use crate::domain::time::human_minutes;
 
 pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let t = cx.theme;
@@ -50,7 +50,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         spans.push(Span::styled(s, t.warn()));
     }
     spans.push(sep());
-    spans.push(Span::raw(human_duration(cx.now - inc.declared_at)));
+    spans.push(Span::raw(human_minutes(cx.now - inc.declared_at)));
     spans.push(sep());
     match ic {
         Some(p) => spans.push(Span::raw(format!(

@@ -13,7 +13,7 @@ use super::text::{fit, safe};
 use crate::app::keymap::Mode;
 use crate::app::model::{CheckInForm, CommandLine, DeclareForm, Overlay, Prompt, VERDICTS};
 use crate::domain::playbook::format_duration;
-use crate::domain::time::human_duration;
+use crate::domain::time::human_minutes;
 
 pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let Some(o) = &cx.model.overlay else { return };
@@ -122,7 +122,7 @@ fn switcher(area: Rect, buf: &mut Buffer, cx: &Ctx, selected: usize) {
             inc.id.short(),
             inc.severity,
             inc.state,
-            human_duration(cx.now - inc.declared_at),
+            human_minutes(cx.now - inc.declared_at),
             safe(&inc.title)
         );
         let line = Line::from(Span::styled(fit(&text, inner.width as usize), state));

@@ -12,7 +12,7 @@ use super::overlays::{field, frame};
 use super::text::{fit, safe};
 use crate::app::model::{HANDOFF_FIELDS, HandoffForm};
 use crate::domain::checklist::StepStatus;
-use crate::domain::time::human_duration;
+use crate::domain::time::human_minutes;
 
 pub fn handoff(area: Rect, buf: &mut Buffer, cx: &Ctx, h: &HandoffForm) {
     let role = cx
@@ -66,7 +66,7 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         Some(req) => lines.push(Line::raw(format!(
             "asked by {} {} ago",
             safe(&req.value),
-            human_duration(cx.now - req.at)
+            human_minutes(cx.now - req.at)
         ))),
         None => lines.push(Line::from(Span::styled(
             "not asked yet: r asks the room (and the chat, when configured)",
@@ -90,7 +90,7 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         lines.push(Line::from(Span::styled(
             format!(
                 "watching the service {} more (001: 15 minutes after resolution)",
-                human_duration(w)
+                human_minutes(w)
             ),
             t.warn(),
         )));
@@ -109,7 +109,7 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     // Once closed, "not yet: must be resolved (it is closed)" would read as a refusal.
     match (&r.refusal, c.incident.closed_at) {
         (_, Some(at)) => lines.push(Line::from(Span::styled(
-            format!("closed {} ago: Esc leaves", human_duration(cx.now - at)),
+            format!("closed {} ago: Esc leaves", human_minutes(cx.now - at)),
             t.ok(),
         ))),
         (Some(why), None) => lines.push(Line::from(vec![

@@ -5,6 +5,8 @@
 use chrono::Utc;
 use crossterm::event::{Event, EventStream, MouseButton, MouseEventKind};
 use futures::StreamExt;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
@@ -71,7 +73,7 @@ pub fn run(cockpit: Cockpit, keymap: Keymap, options: ScreenOptions) -> color_ey
 }
 
 async fn event_loop(
-    cockpit: Cockpit,
+    mut cockpit: Cockpit,
     keymap: Keymap,
     options: ScreenOptions,
 ) -> color_eyre::Result<()> {
@@ -91,6 +93,10 @@ async fn event_loop(
         );
         crate::sync::SyncHandle::spawn(&tokio::runtime::Handle::current(), settings)
     });
+    // A note's outbox rows go out when it commits, not at the worker's next tick.
+    if let Some(s) = &sync {
+        cockpit.journal.set_outbox_wake(Some(s.waker()));
+    }
     let mut model = Model::new(
         keymap,
         cockpit.author.clone(),
@@ -114,13 +120,33 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // What the terminal shows: a message that changes nothing on screen (most
+    // ticks, now that idle clocks show minutes) writes nothing to it.
+    let mut shown: Option<Buffer> = None;
     loop {
-        term.draw(|f| super::render(f.area(), f.buffer_mut(), &model, theme))?;
+        let size = term.size()?;
+        let area = Rect::new(0, 0, size.width, size.height);
+        let mut frame = Buffer::empty(area);
+        super::render(area, &mut frame, &model, theme);
+        if shown.as_ref() != Some(&frame) {
+            term.draw(|f| {
+                if f.area() == frame.area {
+                    f.buffer_mut().content.clone_from(&frame.content);
+                } else {
+                    super::render(f.area(), f.buffer_mut(), &model, theme);
+                }
+            })?;
+            shown = Some(frame);
+        }
         let msg = tokio::select! {
             ev = input.next() => match ev {
                 Some(Ok(ev)) => match to_msg(ev, &model, &term) {
                     Some(m) => m,
-                    None => continue,
+                    // A resize: draw the whole screen again.
+                    None => {
+                        shown = None;
+                        continue;
+                    }
                 },
                 // stdin closed or broken: nothing more can be typed.
                 Some(Err(_)) | None => break,

@@ -11,6 +11,9 @@ use crate::domain::ids::EventId;
 use crate::domain::playbook::Playbook;
 use crate::domain::rules::RuleError;
 
+/// How many of the latest notes feed each briefing field.
+pub const BRIEFING_NOTES_KEPT: usize = 20;
+
 /// A record event that passed its rules.
 pub(super) enum Change<'e> {
     Note {
@@ -113,10 +116,14 @@ pub(super) fn fold(inc: &mut Incident, e: &Event, change: Change<'_>) {
             if private {
                 inc.private_notes += 1;
             } else if let Some(field) = briefing {
-                inc.briefing_notes
-                    .entry(field)
-                    .or_default()
-                    .push(text.to_string());
+                let notes = inc.briefing_notes.entry(field).or_default();
+                notes.push(text.to_string());
+                // 004: a briefing is what the next IC takes in at a handoff,
+                // the latest notes; and the fold stays the same size however
+                // long the incident (issue 14).
+                if notes.len() > BRIEFING_NOTES_KEPT {
+                    notes.remove(0);
+                }
             }
         }
         Change::Highlighted(event) => {
