@@ -18,6 +18,7 @@ pub mod health;
 pub mod http;
 pub mod outbox;
 pub mod plan;
+mod supervise;
 pub mod worker;
 
 pub use backoff::{Backoff, Outcome};

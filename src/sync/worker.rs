@@ -260,7 +260,7 @@ impl Deliverer {
     }
 }
 
-enum Command {
+pub(super) enum Command {
     Force,
     Stop,
 }
@@ -281,7 +281,13 @@ impl SyncHandle {
         let (tx, rx) = mpsc::unbounded_channel();
         let (health_tx, health_rx) = watch::channel(SyncHealth::default());
         let stop = Arc::new(AtomicBool::new(false));
-        let task = runtime.spawn(run(settings, rx, health_tx, stop.clone()));
+        // Restarted if it panics (supervise.rs).
+        let task = runtime.spawn(super::supervise::supervise(
+            settings,
+            rx,
+            health_tx,
+            stop.clone(),
+        ));
         Self {
             commands: tx,
             stop,
@@ -321,7 +327,7 @@ impl SyncHandle {
     }
 }
 
-async fn run(
+pub(super) async fn run(
     settings: SyncSettings,
     mut commands: mpsc::UnboundedReceiver<Command>,
     health: watch::Sender<SyncHealth>,
@@ -365,6 +371,9 @@ async fn run(
         };
         if stop.load(Ordering::Relaxed) {
             break;
+        }
+        if crate::fault::fires("sync-panic") {
+            panic!("injected sync panic (COCKPIT_FAULT=sync-panic)");
         }
         let mut problems = Vec::new();
         // A long pass (thousands of rows) still shows progress each tick.
