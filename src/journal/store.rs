@@ -132,7 +132,13 @@ impl Journal {
             }
             Ok(_) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Err(JournalError::NoJournal { path: path.into() })
+                // A missing folder is named as such (a typo in the path).
+                match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    Some(dir) if !dir.is_dir() => {
+                        Err(JournalError::MissingDirectory { dir: dir.into() })
+                    }
+                    _ => Err(JournalError::NoJournal { path: path.into() }),
+                }
             }
             Err(e) => Err(JournalError::NotWritable {
                 dir: path.into(),
