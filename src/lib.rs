@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod export;
+pub mod fault;
 pub mod journal;
 pub mod logging;
 pub mod notify;

@@ -7,6 +7,7 @@ use cockpit::domain::sanitize;
 
 fn main() -> ExitCode {
     let _ = color_eyre::install();
+    cockpit::fault::from_env();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version are not errors.

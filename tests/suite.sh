@@ -28,6 +28,8 @@ run bash tests/support/clocks.sh
 run bash tests/support/sync.sh
 run sh benches/quick.sh
 
+run bash tests/support/reliability.sh
+
 status=0
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'FAILED stage: %s\n' "${failed[@]}"

@@ -40,6 +40,9 @@ pub enum Effect {
     SyncNow,
 }
 
+/// The largest paste the editor takes (bytes).
+pub const MAX_PASTE: usize = 256 * 1024;
+
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
@@ -48,6 +51,20 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(k) => on_key(m, k),
+        // A paste larger than a note should be is refused with a message:
+        // 10 MB into the editor froze the screen for seconds per key
+        // (issue 10, tests/reliability_fuzz.rs).
+        Msg::Paste(text) if text.len() > MAX_PASTE => {
+            m.say(
+                Level::Warn,
+                format!(
+                    "paste of {} KB refused: a note holds at most {} KB; save it as a file and link it",
+                    text.len() / 1024,
+                    MAX_PASTE / 1024
+                ),
+            );
+            Vec::new()
+        }
         Msg::Paste(text) => {
             match (&mut m.overlay, m.mode) {
                 (Some(o), _) => forms::paste(o, &text),

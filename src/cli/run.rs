@@ -113,16 +113,34 @@ pub fn usage_error_line(rendered: &str) -> String {
 
 /// Load configuration and playbooks and open the journal, as every command does.
 pub fn open_cockpit(global: &Global) -> Result<Cockpit, Failure> {
-    open(global).map(|(c, _, _)| c)
+    open(global, false).map(|(c, _, _)| c)
 }
 
 /// `open_cockpit`, and the configuration it read (endpoints for sync).
 pub fn open_cockpit_with_config(global: &Global) -> Result<(Cockpit, Config), Failure> {
-    open(global).map(|(c, config, _)| (c, config))
+    open(global, false).map(|(c, config, _)| (c, config))
+}
+
+/// Commands that only read: they must never create or initialise a journal
+/// (a typo in `--journal` would otherwise leave an empty journal behind).
+fn reads_only(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::List
+            | Command::Show
+            | Command::Timeline { .. }
+            | Command::Clocks
+            | Command::Briefing
+            | Command::Export { .. }
+            | Command::Report { .. }
+            | Command::Verb(Verb::Checklist(ChecklistCmd::Show { .. }))
+    )
 }
 
 /// The journal writes outbox rows for the configured endpoints from here on.
-fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
+/// With `read_only`, a journal that does not exist yet (or is an empty file)
+/// is reported instead of created.
+fn open(global: &Global, read_only: bool) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
     let paths = Paths::discover();
     let config_path = global
         .config
@@ -133,7 +151,10 @@ fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
         None => Config::default(),
     };
     let playbooks = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
-    let journal_path = journal_path(global, &config, paths.as_ref())?;
+    let journal_path = journal_path(global, &config, paths.as_ref(), read_only)?;
+    if read_only {
+        Journal::must_exist(&journal_path)?;
+    }
     let mut journal = Journal::open(&journal_path, Arc::new(playbooks))?;
     journal.set_outbox(Router::new(&config.endpoints).map(|r| Arc::new(r) as _));
     let author = global
@@ -155,7 +176,7 @@ fn open(global: &Global) -> Result<(Cockpit, Config, Option<Paths>), Failure> {
 
 /// `cockpit` with no command: the full-screen cockpit.
 pub fn screen(global: &Global) -> Result<(), Failure> {
-    let (cockpit, config, paths) = open(global)?;
+    let (cockpit, config, paths) = open(global, false)?;
     let user_keys = paths.as_ref().map(|p| p.config_dir.join("keymap.toml"));
     let (keymap, warnings) =
         crate::ui::runner::load_keymap(config.keymap.as_deref(), user_keys.as_deref());
@@ -181,6 +202,7 @@ fn journal_path(
     global: &Global,
     config: &Config,
     paths: Option<&Paths>,
+    read_only: bool,
 ) -> Result<PathBuf, Failure> {
     if let Some(p) = global.journal.clone().or(config.journal.clone()) {
         return Ok(p);
@@ -189,6 +211,9 @@ fn journal_path(
         Failure::usage("no home directory to keep the journal in; pass --journal PATH")
     })?;
     // The default location is ours to create; an explicit path's folder is not.
+    if read_only {
+        return Ok(paths.default_journal());
+    }
     std::fs::create_dir_all(&paths.data_dir).map_err(|e| Failure {
         code: 1,
         message: format!("cannot create {}: {e}", paths.data_dir.display()),
@@ -218,7 +243,8 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     if let Command::Demo = command {
         return demo(&global).map(|()| String::new());
     }
-    let (mut cockpit, config) = open_cockpit_with_config(&global)?;
+    let (mut cockpit, config) =
+        open(&global, reads_only(&command)).map(|(c, config, _)| (c, config))?;
     match command {
         Command::Sync(cmd) => super::sync_cmd::sync(&global, &mut cockpit, &config, cmd),
         Command::Alerts { endpoint } => {

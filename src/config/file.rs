@@ -108,6 +108,21 @@ impl Config {
                 message: e.message().trim().to_string(),
             }
         })?;
+        // A time zone is checked where it is written: the file, line and key
+        // (issue 13), not later by whichever command first needs local time.
+        if let Some(name) = raw.timezone.as_deref().map(str::trim)
+            && !name.is_empty()
+            && name.parse::<chrono_tz::Tz>().is_err()
+        {
+            return Err(ConfigError::Invalid {
+                path: path.into(),
+                line: key_line(text, "timezone"),
+                key: "timezone".into(),
+                message: format!(
+                    "unknown time zone `{name}`; use an IANA name like \"Europe/London\""
+                ),
+            });
+        }
         let endpoints = check_endpoints(path, text, raw.endpoints)?;
         check_unique(path, &endpoints)?;
         Ok(Config {
@@ -121,6 +136,16 @@ impl Config {
     }
 }
 
+/// The line (from 1) where a top-level `key = …` is written.
+pub(super) fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.split_once('=')
+                .is_some_and(|(k, _)| k.trim().trim_matches('"') == key)
+        })
+        .map(|i| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,8 +155,16 @@ mod tests {
         let c = Config::parse(Path::new("c.toml"), "timezone = \"America/New_York\"\n").unwrap();
         assert_eq!(c.zone().unwrap(), Some(chrono_tz::America::New_York));
         assert_eq!(Config::default().zone().unwrap(), None);
-        let bad = Config::parse(Path::new("c.toml"), "timezone = \"Mars/Olympus\"\n").unwrap();
-        assert!(bad.zone().unwrap_err().to_string().contains("Mars/Olympus"));
+        let bad = Config::parse(
+            Path::new("c.toml"),
+            "author = \"ann\"\ntimezone = \"Mars/Olympus\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            bad.starts_with("c.toml:2: timezone: unknown time zone `Mars/Olympus`"),
+            "{bad}"
+        );
     }
 
     #[test]

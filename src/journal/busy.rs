@@ -13,8 +13,24 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
-/// How long a writer waits for another process's transaction before giving up.
+/// How long a writer waits for another process's transaction before giving up,
+/// unless `COCKPIT_BUSY_TIMEOUT_MS` says otherwise.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The wait in force: `COCKPIT_BUSY_TIMEOUT_MS` (milliseconds) when set to a
+/// number, else `BUSY_TIMEOUT`. Read once per process. Lets a script fail
+/// fast on a journal another program keeps locked (a backup holding it for
+/// 30 s), and lets the tests check the locked-journal message in seconds.
+pub fn busy_timeout() -> Duration {
+    static WAIT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *WAIT.get_or_init(|| {
+        std::env::var("COCKPIT_BUSY_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_millis)
+            .unwrap_or(BUSY_TIMEOUT)
+    })
+}
 
 /// Between tries: 50-500 µs, well under one commit (MEASURED.md: p50 ~170 µs).
 const RETRY_MICROS: std::ops::RangeInclusive<u64> = 50..=500;
@@ -25,7 +41,7 @@ thread_local! {
     static WAITING_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// The busy handler: sleep a little and try again, until `BUSY_TIMEOUT`.
+/// The busy handler: sleep a little and try again, until `busy_timeout()`.
 pub fn busy_wait(tries: i32) -> bool {
     let now = Instant::now();
     let since = WAITING_SINCE.with(|w| {
@@ -34,7 +50,7 @@ pub fn busy_wait(tries: i32) -> bool {
         }
         w.get().unwrap_or(now)
     });
-    if now.duration_since(since) >= BUSY_TIMEOUT {
+    if now.duration_since(since) >= busy_timeout() {
         return false;
     }
     std::thread::sleep(Duration::from_micros(rand::random_range(RETRY_MICROS)));
@@ -79,7 +95,7 @@ mod tests {
             start.elapsed()
         );
         // A wait that began longer ago than the timeout gives up...
-        WAITING_SINCE.with(|w| w.set(Some(Instant::now() - BUSY_TIMEOUT)));
+        WAITING_SINCE.with(|w| w.set(Some(Instant::now() - busy_timeout())));
         assert!(!busy_wait(7));
         // ...and the next wait starts afresh.
         assert!(busy_wait(0));

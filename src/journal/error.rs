@@ -32,6 +32,17 @@ pub enum JournalError {
     AmbiguousIncident { given: String, matches: String },
     #[error(transparent)]
     Rule(#[from] RuleError),
+    #[error("the disk holding {} is full: nothing was written; free some space and try again", .path.display())]
+    DiskFull { path: PathBuf },
+    #[error("{} is locked by another process (waited {} s); nothing was written; try again, or find the holder with `fuser {}`", .path.display(), .waited.as_secs_f32(), .path.display())]
+    Locked {
+        path: PathBuf,
+        waited: std::time::Duration,
+    },
+    #[error("{} is read-only: nothing was written", .path.display())]
+    ReadOnly { path: PathBuf },
+    #[error("no journal at {}: nothing has been recorded there yet (`cockpit declare` starts one)", .path.display())]
+    NoJournal { path: PathBuf },
     #[error("journal {}: {source}", .path.display())]
     Sqlite {
         path: PathBuf,

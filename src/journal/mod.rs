@@ -13,10 +13,11 @@ mod error;
 mod fold;
 mod immediate;
 mod schema;
+mod space;
 mod store;
 mod timeline;
 
-pub use busy::BUSY_TIMEOUT;
+pub use busy::{BUSY_TIMEOUT, busy_timeout};
 pub use error::JournalError;
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, OutboxItem, OutboxRouter, OutboxWake, TimelineQuery};

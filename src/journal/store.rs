@@ -132,6 +132,34 @@ impl Journal {
         Ok(journal)
     }
 
+    /// For commands that only read: refuse a path with no journal yet, so
+    /// they never create or initialise one. Looks only at the directory
+    /// entry (`stat`), never opens the file: closing a descriptor of a file
+    /// SQLite has open drops the process's locks on it.
+    pub fn must_exist(path: &Path) -> Result<(), JournalError> {
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => Err(JournalError::IsDirectory { path: path.into() }),
+            // An empty file is what SQLite leaves before the first commit: no journal yet.
+            Ok(m) if m.len() == 0 && !side_file(path, "-wal").exists() => {
+                Err(JournalError::NoJournal { path: path.into() })
+            }
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // A missing folder is named as such (a typo in the path).
+                match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    Some(dir) if !dir.is_dir() => {
+                        Err(JournalError::MissingDirectory { dir: dir.into() })
+                    }
+                    _ => Err(JournalError::NoJournal { path: path.into() }),
+                }
+            }
+            Err(e) => Err(JournalError::NotWritable {
+                dir: path.into(),
+                detail: e.to_string(),
+            }),
+        }
+    }
+
     /// From now on, write outbox rows for the events `router` routes.
     pub fn set_outbox(&mut self, router: Option<Arc<dyn OutboxRouter>>) {
         self.outbox = router;
@@ -594,6 +622,19 @@ pub(super) fn sql(path: &Path, e: rusqlite::Error) -> JournalError {
             path: path.into(),
             detail: e.to_string(),
         },
+        // SQLITE_FULL is what SQLite makes of ENOSPC (https://sqlite.org/rescode.html#full);
+        // a write that fails in the WAL index can surface as a plain I/O error
+        // instead, so an I/O error on a filesystem with no space left is one too.
+        Some(ErrorCode::DiskFull) => JournalError::DiskFull { path: path.into() },
+        Some(ErrorCode::SystemIoFailure) if super::space::no_space_left(path) => {
+            JournalError::DiskFull { path: path.into() }
+        }
+        // Still busy after the busy handler gave up: another process holds the lock.
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => JournalError::Locked {
+            path: path.into(),
+            waited: super::busy::busy_timeout(),
+        },
+        Some(ErrorCode::ReadOnly) => JournalError::ReadOnly { path: path.into() },
         _ => JournalError::Sqlite {
             path: path.into(),
             source: e,

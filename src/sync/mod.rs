@@ -20,6 +20,8 @@ pub mod outbox;
 pub mod plan;
 mod plan_remote;
 pub mod remote_refs;
+
+mod supervise;
 pub mod worker;
 
 pub use backoff::{Backoff, Outcome};

@@ -318,7 +318,7 @@ impl Deliverer {
     }
 }
 
-enum Command {
+pub(super) enum Command {
     Force,
     Stop,
 }
@@ -341,7 +341,14 @@ impl SyncHandle {
         let (health_tx, health_rx) = watch::channel(SyncHealth::default());
         let stop = Arc::new(AtomicBool::new(false));
         let wake = Arc::new(Notify::new());
-        let task = runtime.spawn(run(settings, rx, wake.clone(), health_tx, stop.clone()));
+        // Restarted if it panics (supervise.rs).
+        let task = runtime.spawn(super::supervise::supervise(
+            settings,
+            rx,
+            wake.clone(),
+            health_tx,
+            stop.clone(),
+        ));
         Self {
             commands: tx,
             wake,
@@ -390,7 +397,7 @@ impl SyncHandle {
     }
 }
 
-async fn run(
+pub(super) async fn run(
     settings: SyncSettings,
     mut commands: mpsc::UnboundedReceiver<Command>,
     wake: Arc<Notify>,
@@ -437,6 +444,9 @@ async fn run(
         };
         if stop.load(Ordering::Relaxed) {
             break;
+        }
+        if crate::fault::fires("sync-panic") {
+            panic!("injected sync panic (COCKPIT_FAULT=sync-panic)");
         }
         let mut problems = Vec::new();
         // A long pass (thousands of rows) still shows progress each tick.

@@ -83,6 +83,17 @@ async fn event_loop(
         incident,
     } = options;
     let theme = Theme::from_env();
+    // The header tells the truth from the first frame: with endpoints, the
+    // outbox as it is now (one count query), never "not configured" or an
+    // "ok" the worker has not published yet.
+    let first_health = (!endpoints.is_empty()).then(|| {
+        crate::sync::Outbox::open(&cockpit.journal)
+            .and_then(|o| o.health())
+            .unwrap_or_else(|e| crate::sync::SyncHealth {
+                problems: vec![format!("sync: {e}")],
+                ..Default::default()
+            })
+    });
     // The sync worker opens its own connections and never blocks the screen.
     let sync = (!endpoints.is_empty()).then(|| {
         let settings = crate::sync::SyncSettings::new(
@@ -104,6 +115,8 @@ async fn event_loop(
         Utc::now(),
     );
     model.zone = cockpit.zone;
+    model.sync = first_health;
+    let mut sync_health = sync.as_ref().map(|s| s.watch());
     model.wanted = incident;
     model.declare_playbook = cockpit.journal.playbooks().get(&cockpit.playbook);
     let notifier = crate::notify::Notifier::desktop();
@@ -120,6 +133,12 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // `kill -INT` (raw mode turns Ctrl-C into a key, so this comes from
+    // outside): without a handler it killed the process with the terminal
+    // left in raw mode on the alternate screen.
+    let mut sigint = signal(SignalKind::interrupt())?;
+    // Fault injection (src/fault.rs): panic in the frame after an Enter.
+    let mut after_enter = false;
     // What the terminal shows: a message that changes nothing on screen (most
     // ticks, now that idle clocks show minutes) writes nothing to it.
     let mut shown: Option<Buffer> = None;
@@ -127,6 +146,9 @@ async fn event_loop(
         let size = term.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
         let mut frame = Buffer::empty(area);
+        if after_enter && crate::fault::fires("render-panic") {
+            panic!("injected render panic (COCKPIT_FAULT=render-panic)");
+        }
         super::render(area, &mut frame, &model, theme);
         if shown.as_ref() != Some(&frame) {
             term.draw(|f| {
@@ -155,15 +177,21 @@ async fn event_loop(
             _ = tick.tick() => match notifier.try_report().and_then(|r| r.status_line()) {
                 Some(line) => Msg::Status(Level::Warn, line),
                 None => {
-                    if let Some(s) = &sync {
-                        model.sync = Some(s.health());
+                    // Only what the worker has published: its initial value
+                    // is an empty health that would read "sync ok".
+                    if let Some(w) = &mut sync_health
+                        && w.has_changed().unwrap_or(false)
+                    {
+                        model.sync = Some(w.borrow_and_update().clone());
                     }
                     Msg::Tick(Utc::now())
                 }
             },
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
+            _ = sigint.recv() => break,
         };
+        after_enter = matches!(&msg, Msg::Key(k) if k.code == crossterm::event::KeyCode::Enter);
         let mut effects = update(&mut model, msg);
         // Take every reply already waiting before drawing once.
         while let Ok(r) = replies.try_recv() {
