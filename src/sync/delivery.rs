@@ -22,6 +22,19 @@ pub enum Delivery {
     },
     /// The whole event, for a generic webhook.
     Event { event: serde_json::Value },
+    /// An e-mail in the incident's thread (000: "[Active Incident] {description}").
+    Mail {
+        /// `<...@domain>`, derived from the incident and event ids: a retry
+        /// sends the same id, so a duplicate is recognisable as one.
+        message_id: String,
+        /// The declaration's Message-ID, for `In-Reply-To` and `References`.
+        in_reply_to: Option<String>,
+        subject: String,
+        body: String,
+        to: Vec<String>,
+        /// Recipients who must not see each other (002: affected clients).
+        bcc: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +63,7 @@ impl Delivery {
             Delivery::Topic { .. } => "topic",
             Delivery::Page { action, .. } => action.name(),
             Delivery::Event { .. } => "event",
+            Delivery::Mail { .. } => "mail",
         }
     }
 

@@ -57,6 +57,8 @@ pub struct Target {
     pub token: Option<Secret>,
     pub routing_key: Option<Secret>,
     pub hmac_key: Option<Secret>,
+    /// E-mail: the SMTP AUTH password.
+    pub password: Option<Secret>,
     /// Every secret value, to scrub from any text an endpoint sends back.
     redactions: Vec<String>,
 }
@@ -88,7 +90,11 @@ impl Target {
         let token = read(&endpoint.token, "token")?;
         let routing_key = read(&endpoint.routing_key, "routing_key")?;
         let hmac_key = read(&endpoint.secret, "secret")?;
-        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key]
+        let password = read(
+            &endpoint.mail.as_ref().and_then(|m| m.password.clone()),
+            "password",
+        )?;
+        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key, &password]
             .into_iter()
             .flatten()
             .map(|s| s.expose().to_string())
@@ -107,6 +113,7 @@ impl Target {
             token,
             routing_key,
             hmac_key,
+            password,
             redactions,
         })
     }

@@ -78,6 +78,22 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
         ],
         Webhook => &["*"],
         Alertmanager => &[],
+        // 000: stakeholders by e-mail: the declaration, then updates in one thread.
+        Email => &[
+            "declared",
+            "severity_changed",
+            "state_changed",
+            "service_status_changed",
+            "handoff_accepted",
+            "check_in_held",
+            "comms_sent",
+            "link_set",
+            "security_flagged",
+            "closed",
+            "reopened",
+        ],
+        // The document is republished from the journal, not fed by events.
+        Document | Confluence => &[],
     }
 }
 
@@ -106,6 +122,11 @@ pub fn plan(
     if let EventKind::Note { private: true, .. } | EventKind::Unrecognized { .. } = event.kind {
         return Vec::new();
     }
+    // A publish of the incident document is bookkeeping for the status
+    // clock, never news: chat and mail would hear of it every minute.
+    if crate::export::live::is_publish_record(event) {
+        return Vec::new();
+    }
     let kind = event.kind.name();
     if !subscribes(endpoint, &kind) {
         return Vec::new();
@@ -127,6 +148,33 @@ pub fn plan(
         EndpointKind::SlackWebhook | EndpointKind::Mattermost | EndpointKind::Teams => {
             chat(event, incident, playbook, &t, false)
         }
+        EndpointKind::Email => {
+            let texts = chat(event, incident, playbook, &t, false)
+                .into_iter()
+                .filter_map(|d| match d {
+                    Delivery::Post { text } => Some(text),
+                    _ => None,
+                });
+            let texts: Vec<String> = match &event.kind {
+                // 002: a security flag is news for the data-protection list.
+                EventKind::SecurityFlagged { .. } => vec![t.render("security_flagged")],
+                // 000: "Include the link to the incident document", also when it comes later.
+                EventKind::LinkSet { link, .. } if incident.is_open(playbook) => {
+                    if link == "document" || link == "bridge" {
+                        vec![t.render("email_links")]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                _ => texts.collect(),
+            };
+            let wording = super::mail_plan::Wording {
+                subject: t.render("email_subject"),
+                footer: t.render("email_footer"),
+            };
+            super::mail_plan::mails(endpoint, event, incident, playbook, texts, &wording)
+        }
+        EndpointKind::Document | EndpointKind::Confluence => Vec::new(),
     }
 }
 
@@ -276,6 +324,14 @@ fn builtin(key: &str) -> &'static str {
         "note" => "{author}: {text}",
         "comms" => "{text}",
         "page" => "[{severity}] {title}",
+        // 000: the subject of the stakeholder e-mail and its thread.
+        "email_subject" => "[Active Incident] {title}",
+        // 000: "Include the link to the incident document".
+        "email_footer" => {
+            "Severity: {severity}\nState: {state}\nService status: {status}\nIncident document: {document}\nConference line: {bridge}\n\n-- \nSent by Incident Cockpit for incident {incident}."
+        }
+        "security_flagged" => "{title} is being handled as a security incident.",
+        "email_links" => "Incident document: {document}\nConference line: {bridge}",
         _ => "{title}",
     }
 }
