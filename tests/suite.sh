@@ -30,6 +30,8 @@ run sh benches/quick.sh
 
 run bash tests/support/reliability.sh
 
+run bash tests/support/email.sh
+
 status=0
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'FAILED stage: %s\n' "${failed[@]}"

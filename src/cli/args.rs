@@ -140,6 +140,11 @@ pub enum SyncCmd {
         #[arg(long)]
         watch: bool,
     },
+    /// Send one harmless test message through an endpoint and print the answer
+    Test {
+        /// The endpoint's name in the config
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

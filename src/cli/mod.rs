@@ -8,6 +8,7 @@ mod process_output;
 mod remote_output;
 mod run;
 mod sync_cmd;
+mod sync_test;
 
 pub use crate::app::verbs::{ActionCmd, ChecklistCmd, ClockCmd, CloseCmd, RetroCmd, RoleCmd, Verb};
 pub use crate::app::when::parse_when;

@@ -98,6 +98,7 @@ pub fn sync(
             })
         }
         SyncCmd::Run { watch } => run(cockpit, config, watch),
+        SyncCmd::Test { name } => super::sync_test::test(config, &name),
     }
 }
 
@@ -272,12 +273,30 @@ fn run(cockpit: &Cockpit, config: &Config, watch: bool) -> Result<String, Failur
         }
         Ok::<_, OutboxError>(total)
     })?;
+    // The live incident documents, once (the worker does it every minute).
+    let mut publisher = crate::sync::document::Publisher::new(
+        crate::journal::Journal::open(cockpit.journal.path(), cockpit.journal.playbooks().clone())
+            .map_err(OutboxError::from)?,
+        deliverer.targets(),
+        crate::export::live::LiveTemplates::builtin(),
+        cockpit.clock(),
+    );
+    let docs = (!publisher.is_empty()).then(|| rt.block_on(publisher.publish()));
     let (mine, others) = rt.block_on(deliverer.pending())?;
     let health = Outbox::open(&cockpit.journal)?.health()?;
     out.push_str(&format!(
         "delivered {}, retried {}, parked {}\n",
         total.delivered, total.retried, total.parked
     ));
+    if let Some(d) = docs {
+        out.push_str(&format!(
+            "incident documents: {} published, {} unchanged\n",
+            d.published, d.unchanged
+        ));
+        for p in d.problems {
+            out.push_str(&format!("  {}\n", clean_line(&p)));
+        }
+    }
     if mine > 0 {
         out.push_str(&format!("{mine} rows still pending (interrupted)\n"));
     }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use toml::Spanned;
 
 use super::file::ConfigError;
+use super::mail::{MailSettings, RawMail, check_mail};
 use crate::domain::event::KIND_NAMES;
 use crate::domain::playbook::parse_duration;
 
@@ -41,6 +42,13 @@ pub enum EndpointKind {
     Gitlab,
     /// Zendesk: client updates as public comments on the linked ticket (002).
     Zendesk,
+
+    /// E-mail over SMTP (STARTTLS or implicit TLS, AUTH).
+    Email,
+    /// The live incident document as files (Markdown and HTML) in a folder.
+    Document,
+    /// The live incident document as a Confluence Cloud page (REST API v2).
+    Confluence,
 }
 
 impl EndpointKind {
@@ -57,6 +65,9 @@ impl EndpointKind {
         EndpointKind::Jira,
         EndpointKind::Gitlab,
         EndpointKind::Zendesk,
+        EndpointKind::Email,
+        EndpointKind::Document,
+        EndpointKind::Confluence,
     ];
 
     pub fn name(self) -> &'static str {
@@ -73,6 +84,10 @@ impl EndpointKind {
             EndpointKind::Jira => "jira",
             EndpointKind::Gitlab => "gitlab",
             EndpointKind::Zendesk => "zendesk",
+
+            EndpointKind::Email => "email",
+            EndpointKind::Document => "document",
+            EndpointKind::Confluence => "confluence",
         }
     }
 
@@ -83,7 +98,13 @@ impl EndpointKind {
     /// Whether events are delivered to it through the outbox (Alertmanager
     /// is only read from and acted on, on the IC's command).
     pub fn receives_events(self) -> bool {
-        self != EndpointKind::Alertmanager
+        self != EndpointKind::Alertmanager && !self.publishes_document()
+    }
+
+    /// Whether it holds the live incident document, republished from the
+    /// journal on change (not fed event by event through the outbox).
+    pub fn publishes_document(self) -> bool {
+        matches!(self, EndpointKind::Document | EndpointKind::Confluence)
     }
 
     /// Keys this kind needs, and keys it may take, beyond name/kind/timeout.
@@ -115,6 +136,23 @@ impl EndpointKind {
                 &["url", "labels", "events", "templates"],
             ),
             Zendesk => (&["url", "user", "token"], &["events", "templates"]),
+
+            Email => (
+                &["server", "from", "to"],
+                &[
+                    "port",
+                    "tls",
+                    "username",
+                    "password",
+                    "to_severity",
+                    "to_flag",
+                    "ca_file",
+                    "events",
+                    "templates",
+                ],
+            ),
+            Document => (&["path"], &[]),
+            Confluence => (&["url", "username", "token", "space", "parent"], &[]),
         }
     }
 
@@ -294,6 +332,16 @@ pub struct Endpoint {
     pub user: Option<String>,
     /// "config.toml:12": where it is declared, for later errors.
     pub origin: String,
+    /// E-mail: the SMTP settings.
+    pub mail: Option<MailSettings>,
+    /// Document: the folder the files are written to.
+    pub path: Option<PathBuf>,
+    /// Confluence: the Atlassian account (e-mail) the API token belongs to.
+    pub username: Option<String>,
+    /// Confluence: the space id the pages live in.
+    pub space: Option<String>,
+    /// Confluence: the id of the page each incident's page is a child of.
+    pub parent: Option<String>,
 }
 
 impl Endpoint {
@@ -324,6 +372,11 @@ impl Endpoint {
             issue_type: None,
             user: None,
             origin: String::new(),
+            mail: None,
+            path: None,
+            username: None,
+            space: None,
+            parent: None,
         }
     }
 }
@@ -357,9 +410,23 @@ pub(super) struct RawEndpoint {
     labels: Option<Spanned<Vec<String>>>,
     issue_type: Option<Spanned<String>>,
     user: Option<Spanned<String>>,
+
+    server: Option<Spanned<String>>,
+    port: Option<Spanned<i64>>,
+    tls: Option<Spanned<String>>,
+    username: Option<Spanned<String>>,
+    password: Option<Spanned<String>>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<Vec<String>>>,
+    to_severity: Option<Spanned<BTreeMap<String, Vec<String>>>>,
+    to_flag: Option<Spanned<BTreeMap<String, Vec<String>>>>,
+    ca_file: Option<Spanned<String>>,
+    path: Option<Spanned<String>>,
+    space: Option<Spanned<String>>,
+    parent: Option<Spanned<String>>,
 }
 
-struct Checker<'a> {
+pub(super) struct Checker<'a> {
     path: &'a Path,
     text: &'a str,
 }
@@ -372,7 +439,12 @@ impl Checker<'_> {
             + 1
     }
 
-    fn err(&self, span: std::ops::Range<usize>, key: &str, message: String) -> ConfigError {
+    pub(super) fn err(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        message: String,
+    ) -> ConfigError {
         ConfigError::Invalid {
             path: self.path.into(),
             line: Some(self.line(span)),
@@ -453,6 +525,19 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
         ("labels", r.labels.as_ref().map(|s| s.span())),
         ("issue_type", r.issue_type.as_ref().map(|s| s.span())),
         ("user", r.user.as_ref().map(|s| s.span())),
+        ("server", r.server.as_ref().map(|s| s.span())),
+        ("port", r.port.as_ref().map(|s| s.span())),
+        ("tls", r.tls.as_ref().map(|s| s.span())),
+        ("username", r.username.as_ref().map(|s| s.span())),
+        ("password", r.password.as_ref().map(|s| s.span())),
+        ("from", r.from.as_ref().map(|s| s.span())),
+        ("to", r.to.as_ref().map(|s| s.span())),
+        ("to_severity", r.to_severity.as_ref().map(|s| s.span())),
+        ("to_flag", r.to_flag.as_ref().map(|s| s.span())),
+        ("ca_file", r.ca_file.as_ref().map(|s| s.span())),
+        ("path", r.path.as_ref().map(|s| s.span())),
+        ("space", r.space.as_ref().map(|s| s.span())),
+        ("parent", r.parent.as_ref().map(|s| s.span())),
     ];
     for (key, span) in &given {
         if let Some(span) = span
@@ -557,6 +642,36 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
             teams.insert(team.to_ascii_lowercase(), parsed);
         }
     }
+    let username = match (&kind, &r.username) {
+        (EndpointKind::Confluence, Some(u)) => Some(u.get_ref().clone()),
+        _ => None,
+    };
+    let mail = match kind {
+        EndpointKind::Email => Some(check_mail(
+            c,
+            RawMail {
+                server: r.server,
+                port: r.port,
+                tls: r.tls,
+                username: r.username,
+                password: r.password,
+                from: r.from,
+                to: r.to,
+                to_severity: r.to_severity,
+                to_flag: r.to_flag,
+                ca_file: r.ca_file,
+            },
+        )?),
+        _ => None,
+    };
+    let path = match r.path {
+        Some(p) if p.get_ref().trim().is_empty() => {
+            return Err(c.err(p.span(), "path", "must not be empty".into()));
+        }
+        other => other.map(|p| PathBuf::from(p.into_inner())),
+    };
+    let space = nonempty(r.space, "space")?;
+    let parent = nonempty(r.parent, "parent")?;
     Ok(Endpoint {
         teams,
         page_id: nonempty(r.page_id, "page_id")?,
@@ -565,6 +680,11 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
         labels: r.labels.map(|f| f.into_inner()).unwrap_or_default(),
         issue_type: nonempty(r.issue_type, "issue_type")?,
         user: nonempty(r.user, "user")?,
+        username,
+        space,
+        parent,
+        path,
+        mail,
         origin: format!("{}:{}", c.path.display(), c.line(name_span)),
         name,
         kind,

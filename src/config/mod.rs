@@ -4,6 +4,7 @@
 
 mod endpoint;
 mod file;
+mod mail;
 mod paths;
 mod playbooks;
 
@@ -11,5 +12,6 @@ pub use endpoint::{
     DEFAULT_TIMEOUT, Endpoint, EndpointKind, Secret, SecretError, SecretRef, UrlSetting,
 };
 pub use file::{Config, ConfigError};
+pub use mail::{MAIL_FLAGS, MailSettings, MailTls};
 pub use paths::Paths;
 pub use playbooks::{BUILTIN_PLAYBOOKS, load_playbook_file, load_playbooks};

@@ -42,6 +42,21 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("note", "{author}: {text}"),
     ("comms", "{text}"),
     ("page", "[{severity}] {title}"),
+    // 000: the subject of the stakeholder e-mail and its thread (issue 16).
+    ("email_subject", "[Active Incident] {title}"),
+    // 000: "Include the link to the incident document".
+    (
+        "email_footer",
+        "Severity: {severity}\nState: {state}\nService status: {service_status}\nIncident document: {document}\nConference line: {bridge}\n\n-- \nSent by Incident Cockpit for incident {incident}.",
+    ),
+    (
+        "security_flagged",
+        "{title} is being handled as a security incident.",
+    ),
+    (
+        "email_links",
+        "Incident document: {document}\nConference line: {bridge}",
+    ),
     // Status pages, trackers and paging (issue 17).
     (
         "page_role",

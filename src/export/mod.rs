@@ -23,6 +23,7 @@
 pub mod draft;
 mod handoffs;
 pub mod lint;
+pub mod live;
 mod render;
 mod roles;
 mod sections;

@@ -170,7 +170,7 @@ pub fn render(
     Ok(crate::domain::sanitize::clean_output(&document))
 }
 
-fn environment() -> Environment<'static> {
+pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);

@@ -33,6 +33,19 @@ pub enum Delivery {
     /// The adapter creates it when the endpoint has no id for `item` yet
     /// (looked up in the outbox), and updates it otherwise.
     Ticket(Ticket),
+    /// An e-mail in the incident's thread (000: "[Active Incident] {description}").
+    Mail {
+        /// `<...@domain>`, derived from the incident and event ids: a retry
+        /// sends the same id, so a duplicate is recognisable as one.
+        message_id: String,
+        /// The declaration's Message-ID, for `In-Reply-To` and `References`.
+        in_reply_to: Option<String>,
+        subject: String,
+        body: String,
+        to: Vec<String>,
+        /// Recipients who must not see each other (002: affected clients).
+        bcc: Vec<String>,
+    },
 }
 
 /// One item's wanted state in an outside system; each adapter spells it.
@@ -89,6 +102,8 @@ impl Delivery {
             Delivery::Event { .. } => "event",
             Delivery::Ticket(t) if !t.remote.is_empty() => "comment",
             Delivery::Ticket(_) => "ticket",
+
+            Delivery::Mail { .. } => "mail",
         }
     }
 

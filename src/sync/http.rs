@@ -59,6 +59,8 @@ pub struct Target {
     pub hmac_key: Option<Secret>,
     /// PagerDuty: routing keys by role or team (issue 17).
     pub team_keys: std::collections::BTreeMap<String, Secret>,
+    /// E-mail: the SMTP AUTH password.
+    pub password: Option<Secret>,
     /// Every secret value, to scrub from any text an endpoint sends back.
     redactions: Vec<String>,
 }
@@ -90,6 +92,10 @@ impl Target {
         let token = read(&endpoint.token, "token")?;
         let routing_key = read(&endpoint.routing_key, "routing_key")?;
         let hmac_key = read(&endpoint.secret, "secret")?;
+        let password = read(
+            &endpoint.mail.as_ref().and_then(|m| m.password.clone()),
+            "password",
+        )?;
         let mut team_keys = std::collections::BTreeMap::new();
         for (team, r) in &endpoint.teams {
             team_keys.insert(
@@ -98,7 +104,7 @@ impl Target {
                     .map_err(|e| format!("{who}: teams.{team}: {e}"))?,
             );
         }
-        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key]
+        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key, &password]
             .into_iter()
             .flatten()
             .chain(team_keys.values())
@@ -119,6 +125,7 @@ impl Target {
             routing_key,
             hmac_key,
             team_keys,
+            password,
             redactions,
         })
     }

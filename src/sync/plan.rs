@@ -80,6 +80,23 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
         Webhook => &["*"],
         Alertmanager => &[],
         Statuspage | Jira | Gitlab | Zendesk => super::plan_remote::default_events(kind),
+
+        // 000: stakeholders by e-mail: the declaration, then updates in one thread.
+        Email => &[
+            "declared",
+            "severity_changed",
+            "state_changed",
+            "service_status_changed",
+            "handoff_accepted",
+            "check_in_held",
+            "comms_sent",
+            "link_set",
+            "security_flagged",
+            "closed",
+            "reopened",
+        ],
+        // The document is republished from the journal, not fed by events.
+        Document | Confluence => &[],
     }
 }
 
@@ -106,6 +123,11 @@ pub fn plan(
     playbook: &Playbook,
 ) -> Vec<Delivery> {
     if let EventKind::Note { private: true, .. } | EventKind::Unrecognized { .. } = event.kind {
+        return Vec::new();
+    }
+    // A publish of the incident document is bookkeeping for the status
+    // clock, never news: chat and mail would hear of it every minute.
+    if crate::export::live::is_publish_record(event) {
         return Vec::new();
     }
     let kind = event.kind.name();
@@ -137,6 +159,33 @@ pub fn plan(
         EndpointKind::SlackWebhook | EndpointKind::Mattermost | EndpointKind::Teams => {
             chat(event, incident, playbook, &t, false)
         }
+        EndpointKind::Email => {
+            let texts = chat(event, incident, playbook, &t, false)
+                .into_iter()
+                .filter_map(|d| match d {
+                    Delivery::Post { text } => Some(text),
+                    _ => None,
+                });
+            let texts: Vec<String> = match &event.kind {
+                // 002: a security flag is news for the data-protection list.
+                EventKind::SecurityFlagged { .. } => vec![t.render("security_flagged")],
+                // 000: "Include the link to the incident document", also when it comes later.
+                EventKind::LinkSet { link, .. } if incident.is_open(playbook) => {
+                    if link == "document" || link == "bridge" {
+                        vec![t.render("email_links")]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                _ => texts.collect(),
+            };
+            let wording = super::mail_plan::Wording {
+                subject: t.render("email_subject"),
+                footer: t.render("email_footer"),
+            };
+            super::mail_plan::mails(endpoint, event, incident, playbook, texts, &wording)
+        }
+        EndpointKind::Document | EndpointKind::Confluence => Vec::new(),
     }
 }
 

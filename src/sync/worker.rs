@@ -18,6 +18,7 @@ use tokio::time::MissedTickBehavior;
 use super::adapters;
 use super::backoff::{Backoff, Outcome};
 use super::chat::ChatReader;
+use super::document::Publisher;
 use super::health::SyncHealth;
 use super::http::{Target, client};
 use super::outbox::{Delivered, Outbox, OutboxError, claimant_name};
@@ -25,6 +26,7 @@ use super::plan::Router;
 use crate::config::Endpoint;
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::time::Clock;
+use crate::export::live::LiveTemplates;
 use crate::journal::Journal;
 
 /// What the worker needs; `Default`-like values come from `SyncSettings::new`.
@@ -414,12 +416,16 @@ pub(super) async fn run(
             let mut journal = Journal::open(&s.journal, s.playbooks.clone())?;
             journal.set_outbox(Router::new(&s.endpoints).map(|r| Arc::new(r) as _));
             let d = Deliverer::new(&journal, &s)?;
-            Ok((journal, d))
+            // The document publisher records its publishes through its own
+            // connection, routed like any other append.
+            let mut doc_journal = Journal::open(&s.journal, s.playbooks.clone())?;
+            doc_journal.set_outbox(Router::new(&s.endpoints).map(|r| Arc::new(r) as _));
+            Ok((journal, d, doc_journal))
         })
         .await
         .expect("open task does not panic")
     };
-    let (journal, mut deliverer) = match opened {
+    let (journal, mut deliverer, doc_journal) = match opened {
         Ok(x) => x,
         Err(e) => {
             let _ = health.send(problem(format!("sync cannot start: {e}")));
@@ -428,6 +434,13 @@ pub(super) async fn run(
     };
     deliverer.stop = stop.clone();
     let mut reader = ChatReader::new(journal, &deliverer.targets, settings.clock.clone());
+    let mut publisher = Publisher::new(
+        doc_journal,
+        &deliverer.targets,
+        LiveTemplates::builtin(),
+        settings.clock.clone(),
+    );
+    let mut doc_problems: Vec<String> = Vec::new();
     let mut ticker = tokio::time::interval(settings.tick);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut last_read: Option<tokio::time::Instant> = None;
@@ -487,6 +500,10 @@ pub(super) async fn run(
             read_problems = reader.read(&deliverer).await.1;
         }
         problems.extend(read_problems.iter().cloned());
+        if !publisher.is_empty() {
+            doc_problems = publisher.publish().await.problems;
+        }
+        problems.extend(doc_problems.iter().cloned());
         if let Err(e) = deliverer.health().await {
             let _ = health.send(problem(format!("sync: {e}")));
         } else {

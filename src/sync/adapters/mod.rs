@@ -6,6 +6,9 @@ pub mod alertmanager;
 pub mod chat_hooks;
 pub mod gitlab;
 pub mod jira;
+
+pub mod confluence;
+pub mod email;
 pub mod matrix;
 pub mod pagerduty;
 pub mod slack;
@@ -56,6 +59,11 @@ pub fn request(target: &Target, row: &OutboxRow) -> Result<HttpRequest, Outcome>
             }
             _ => Err(unsupported()),
         },
+
+        // Mail goes by SMTP, not HTTP: `deliver` sends it through `email`.
+        EndpointKind::Email => Err(unsupported()),
+        // Documents are published by `sync::document`, not through rows.
+        EndpointKind::Document | EndpointKind::Confluence => Err(unsupported()),
     }
 }
 
@@ -70,7 +78,10 @@ pub fn judge(target: &Target, answer: &HttpAnswer) -> Outcome {
             judge_status(answer, answer.body.trim())
                 .unwrap_or(Outcome::Delivered { remote_id: None })
         }
-        EndpointKind::Alertmanager => judge_status(answer, answer.body.trim())
+        EndpointKind::Alertmanager
+        | EndpointKind::Email
+        | EndpointKind::Document
+        | EndpointKind::Confluence => judge_status(answer, answer.body.trim())
             .unwrap_or(Outcome::Delivered { remote_id: None }),
         EndpointKind::Statuspage
         | EndpointKind::Jira
@@ -102,6 +113,15 @@ pub async fn deliver(
     row: &OutboxRow,
     now: DateTime<Utc>,
 ) -> Outcome {
+    if target.kind() == EndpointKind::Email {
+        let outcome = match Delivery::from_payload(&row.payload) {
+            Ok(d) => email::deliver(target, &d).await,
+            Err(e) => Outcome::Park {
+                error: format!("row {} has an unreadable payload: {e}", row.id),
+            },
+        };
+        return redacted(target, outcome);
+    }
     let req = match request(target, row) {
         Ok(r) => r,
         Err(o) => return o,
@@ -113,6 +133,20 @@ pub async fn deliver(
             retry_after,
         },
         Err(other) => other,
+    }
+}
+
+/// Whatever an endpoint said, through the redactor before it is stored.
+fn redacted(target: &Target, outcome: Outcome) -> Outcome {
+    match outcome {
+        Outcome::Retry { error, retry_after } => Outcome::Retry {
+            error: target.redact(&error),
+            retry_after,
+        },
+        Outcome::Park { error } => Outcome::Park {
+            error: target.redact(&error),
+        },
+        d => d,
     }
 }
 
