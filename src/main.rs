@@ -5,6 +5,13 @@ use std::process::ExitCode;
 use cockpit::cli::{Cli, Failure, run, screen, usage_error_line};
 
 fn main() -> ExitCode {
+    // A Tab in a shell that sourced `cockpit completions SHELL` runs us with
+    // COCKPIT_COMPLETE set: answer with the candidates and exit, before
+    // anything else writes to stdout.
+    clap_complete::CompleteEnv::with_factory(cockpit::cli::completion_command)
+        .var(cockpit::cli::COMPLETE_VAR)
+        .bin("cockpit")
+        .complete();
     let _ = color_eyre::install();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

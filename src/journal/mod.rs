@@ -10,6 +10,7 @@
 
 mod busy;
 mod error;
+mod health;
 mod immediate;
 mod schema;
 mod store;
@@ -17,6 +18,7 @@ mod timeline;
 
 pub use busy::BUSY_TIMEOUT;
 pub use error::JournalError;
+pub use health::Health;
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, OutboxItem, OutboxRouter, TimelineQuery};
 pub use timeline::{TimelineFilter, TimelineKey, key_of};
