@@ -26,6 +26,7 @@ run cargo test --locked --benches --no-run
 run bash tests/support/screen.sh
 run bash tests/support/clocks.sh
 run bash tests/support/sync.sh
+run bash tests/support/completions.sh
 
 status=0
 if [ ${#failed[@]} -gt 0 ]; then
