@@ -317,6 +317,28 @@ fn seed(c: &mut Cockpit, you: &str) -> color_eyre::Result<IncidentId> {
     Ok(id)
 }
 
+/// The whole demo written at once (the seed, then every live step), for the
+/// test that keeps docs/cockpit.txt, the screenshot's text, in step with
+/// what the demo writes today.
+pub fn write_all(
+    path: &Path,
+    playbooks: Arc<PlaybookSet>,
+    you: &str,
+) -> color_eyre::Result<IncidentId> {
+    let mut c = Cockpit::new(
+        Journal::open(path, playbooks)?,
+        "dana".into(),
+        "default".into(),
+        Arc::new(SystemClock),
+    )?;
+    let incident = seed(&mut c, you)?;
+    for step in LIVE {
+        c.author = step.author.into();
+        c.act(incident, (step.intent)(), None)?;
+    }
+    Ok(incident)
+}
+
 /// Write the live steps from a second connection, like another process would.
 fn play(path: &Path, playbooks: Arc<PlaybookSet>, incident: IncidentId, stop: &AtomicBool) {
     let Ok(journal) = Journal::open(path, playbooks) else {

@@ -6,6 +6,13 @@ use cockpit::cli::{Cli, Failure, run, screen, usage_error_line};
 use cockpit::domain::sanitize;
 
 fn main() -> ExitCode {
+    // A Tab in a shell that sourced `cockpit completions SHELL` runs us with
+    // COCKPIT_COMPLETE set: answer with the candidates and exit, before
+    // anything else writes to stdout.
+    clap_complete::CompleteEnv::with_factory(cockpit::cli::completion_command)
+        .var(cockpit::cli::COMPLETE_VAR)
+        .bin("cockpit")
+        .complete();
     let _ = color_eyre::install();
     cockpit::fault::from_env();
     let cli = match Cli::try_parse() {

@@ -27,10 +27,9 @@ run bash tests/support/screen.sh
 run bash tests/support/clocks.sh
 run bash tests/support/sync.sh
 run sh benches/quick.sh
-
 run bash tests/support/reliability.sh
-
 run bash tests/support/email.sh
+run bash tests/support/completions.sh
 
 status=0
 if [ ${#failed[@]} -gt 0 ]; then

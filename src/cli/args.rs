@@ -106,6 +106,42 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         endpoint: Option<String>,
     },
+    /// Print the shell script that completes cockpit's commands, incident ids,
+    /// roles, people and severities (e.g. `source <(cockpit completions bash)`)
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page cockpit(1) (`cockpit man > cockpit.1`)
+    Man {
+        /// Write cockpit.1 and a page per command into this folder instead
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Check the journal, config, playbooks, keymap, secrets, endpoints,
+    /// notifications, terminal and time zone; one line each, with what to do
+    Doctor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Elvish,
+    Powershell,
+}
+
+impl CompletionShell {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Bash => "bash",
+            Self::Zsh => "zsh",
+            Self::Fish => "fish",
+            Self::Elvish => "elvish",
+            Self::Powershell => "powershell",
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,8 @@
 
 mod args;
 mod clock_output;
+mod completions;
+mod doctor;
 mod output;
 mod postmortem;
 mod process_output;
@@ -12,7 +14,8 @@ mod sync_test;
 
 pub use crate::app::verbs::{ActionCmd, ChecklistCmd, ClockCmd, CloseCmd, RetroCmd, RoleCmd, Verb};
 pub use crate::app::when::parse_when;
-pub use args::{Cli, Command, ExportFormat, Global, PlaybookCmd, SyncCmd};
+pub use args::{Cli, Command, CompletionShell, ExportFormat, Global, PlaybookCmd, SyncCmd};
+pub use completions::{COMPLETE_VAR, command as completion_command};
 pub use run::{
     Failure, execute, open_cockpit, open_cockpit_with_config, run, screen, usage_error_line,
 };

@@ -238,6 +238,18 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
     match command {
         Command::Playbook(cmd) => return playbook_command(&global, cmd),
         Command::Lint { file } => return postmortem::lint_command(&file, global.json),
+        Command::Completions { shell } => {
+            let argv0 = std::env::args().next().unwrap_or_else(|| "cockpit".into());
+            return super::completions::registration(shell.name(), &argv0).map_err(Failure::usage);
+        }
+        Command::Man { dir: None } => {
+            return super::completions::man_page().map_err(Failure::usage);
+        }
+        Command::Man { dir: Some(dir) } => {
+            return super::completions::man_pages_to(&dir)
+                .map_err(|message| Failure { code: 1, message });
+        }
+        Command::Doctor => return super::doctor::doctor(&global),
         _ => {}
     }
     if let Command::Demo = command {
@@ -433,6 +445,9 @@ pub fn execute(
             unreachable!("handled in run")
         }
         Command::Sync(_) | Command::Alerts { .. } | Command::Silences { .. } => {
+            unreachable!("handled in run")
+        }
+        Command::Completions { .. } | Command::Man { .. } | Command::Doctor => {
             unreachable!("handled in run")
         }
     }

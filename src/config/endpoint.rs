@@ -560,23 +560,44 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
             ));
         }
     }
+    // The refusal of a secret written in clear shows the line to write instead.
+    let r_name = name.clone();
+    let instead = |key: &str| {
+        let var: String = format!("COCKPIT_{}_{key}", r_name)
+            .chars()
+            .map(|ch| {
+                if ch.is_ascii_alphanumeric() {
+                    ch.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        format!("; write instead: {key} = \"env:{var}\" (and export {var})")
+    };
     let secret =
         |v: Option<Spanned<String>>, key: &str| -> Result<Option<SecretRef>, ConfigError> {
             match v {
                 None => Ok(None),
                 Some(s) => SecretRef::parse(s.get_ref())
                     .map(Some)
-                    .map_err(|m| c.err(s.span(), key, m)),
+                    .map_err(|m| c.err(s.span(), key, m + &instead(key))),
             }
         };
+    // A generic webhook signs its body with `secret` (required): its URL is
+    // not the credential and may be written in clear (issue 18). Slack,
+    // Teams and Mattermost webhook URLs are their own credential.
+    let clear_hook = |u: &str| {
+        kind == EndpointKind::Webhook && !u.starts_with("env:") && !u.starts_with("file:")
+    };
     let url = match r.url {
         None => None,
-        Some(u) if kind.url_is_secret() => Some(UrlSetting::Secret(
+        Some(u) if kind.url_is_secret() && !clear_hook(u.get_ref()) => Some(UrlSetting::Secret(
             SecretRef::parse(u.get_ref()).map_err(|m| {
                 c.err(
                     u.span(),
                     "url",
-                    format!("a {kind} URL is a credential: {m}"),
+                    format!("a {kind} URL is a credential: {m}{}", instead("url")),
                 )
             })?,
         )),
@@ -587,7 +608,16 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
             {
                 return Err(c.err(u.span(), "url", "not an http:// or https:// URL".into()));
             }
-            Some(UrlSetting::Plain(text.trim_end_matches('/').to_string()))
+            // A webhook's URL is sent as written (its path may end in "/").
+            let keep = kind == EndpointKind::Webhook;
+            Some(UrlSetting::Plain(
+                if keep {
+                    text
+                } else {
+                    text.trim_end_matches('/')
+                }
+                .to_string(),
+            ))
         }
     };
     let events = match r.events {

@@ -173,3 +173,54 @@ fn secrets_come_from_the_environment_or_a_private_file() {
         Err(SecretError::Unreadable { .. })
     ));
 }
+
+#[test]
+fn a_signed_webhook_url_may_be_written_in_clear_and_is_sent_as_written() {
+    let c = parse(
+        "[[endpoint]]\nname = \"tickets\"\nkind = \"webhook\"\nurl = \"https://tickets.example.com/hooks/incident/\"\nsecret = \"env:TICKETS_KEY\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        c.endpoints[0].url,
+        Some(UrlSetting::Plain(
+            "https://tickets.example.com/hooks/incident/".into()
+        ))
+    );
+    // Without its signing secret a webhook is still refused (the key is needed).
+    let e = parse(
+        "[[endpoint]]\nname = \"tickets\"\nkind = \"webhook\"\nurl = \"https://tickets.example.com/hooks/incident\"\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("needs `secret`"), "{e}");
+    let e = parse(
+        "[[endpoint]]\nname = \"t\"\nkind = \"webhook\"\nurl = \"ftp://x\"\nsecret = \"env:K\"\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("not an http:// or https:// URL"), "{e}");
+}
+
+#[test]
+fn a_refused_clear_secret_shows_the_line_to_write_instead() {
+    for (kind, extra) in [("slack_webhook", ""), ("teams", ""), ("mattermost", "")] {
+        let e = parse(&format!(
+            "[[endpoint]]\nname = \"ops-room\"\nkind = \"{kind}\"\nurl = \"https://chat.example.com/hook/XYZ\"\n{extra}"
+        ))
+        .unwrap_err();
+        assert!(
+            e.ends_with(
+                "; write instead: url = \"env:COCKPIT_OPS_ROOM_URL\" (and export COCKPIT_OPS_ROOM_URL)"
+            ),
+            "{kind}: {e}"
+        );
+        assert!(!e.contains("XYZ"), "{e}");
+    }
+    let e = parse(
+        "[[endpoint]]\nname = \"pd\"\nkind = \"pagerduty\"\nrouting_key = \"R0123456789abcdef\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("write instead: routing_key = \"env:COCKPIT_PD_ROUTING_KEY\""),
+        "{e}"
+    );
+    assert!(!e.contains("R0123456789abcdef"), "{e}");
+}

@@ -11,6 +11,7 @@
 mod busy;
 mod error;
 mod fold;
+mod health;
 mod immediate;
 mod schema;
 mod space;
@@ -19,6 +20,7 @@ mod timeline;
 
 pub use busy::{BUSY_TIMEOUT, busy_timeout};
 pub use error::JournalError;
+pub use health::Health;
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, OutboxItem, OutboxRouter, OutboxWake, TimelineQuery};
 pub use timeline::{TimelineFilter, TimelineKey, key_of};
