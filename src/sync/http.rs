@@ -57,6 +57,8 @@ pub struct Target {
     pub token: Option<Secret>,
     pub routing_key: Option<Secret>,
     pub hmac_key: Option<Secret>,
+    /// Slack app-level token, for Socket Mode read-back (#19).
+    pub app_token: Option<Secret>,
     /// Every secret value, to scrub from any text an endpoint sends back.
     redactions: Vec<String>,
 }
@@ -88,7 +90,8 @@ impl Target {
         let token = read(&endpoint.token, "token")?;
         let routing_key = read(&endpoint.routing_key, "routing_key")?;
         let hmac_key = read(&endpoint.secret, "secret")?;
-        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key]
+        let app_token = read(&endpoint.app_token, "app_token")?;
+        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key, &app_token]
             .into_iter()
             .flatten()
             .map(|s| s.expose().to_string())
@@ -107,6 +110,7 @@ impl Target {
             token,
             routing_key,
             hmac_key,
+            app_token,
             redactions,
         })
     }

@@ -18,7 +18,9 @@ pub mod health;
 pub mod http;
 pub mod outbox;
 pub mod plan;
+pub mod readback;
 pub mod worker;
+pub mod ws;
 
 pub use backoff::{Backoff, Outcome};
 pub use chat::ChatReader;

@@ -91,6 +91,8 @@ pub struct Deliverer {
     batch: usize,
     rng: Mutex<StdRng>,
     stop: Arc<AtomicBool>,
+    /// Slack: a second between messages to one channel (#19).
+    pacer: adapters::slack_post::Pacer,
 }
 
 impl Deliverer {
@@ -116,6 +118,7 @@ impl Deliverer {
             batch: settings.batch.max(1),
             rng: Mutex::new(StdRng::from_os_rng()),
             stop: Arc::new(AtomicBool::new(false)),
+            pacer: Default::default(),
         })
     }
 
@@ -181,33 +184,42 @@ impl Deliverer {
             if rows.is_empty() {
                 return Ok(report);
             }
-            for (i, row) in rows.iter().enumerate() {
+            // Runs of rows that go out as one request (Slack coalesces posts).
+            for g in adapters::groups(&t, &rows) {
                 if self.stop.load(Ordering::Relaxed) {
-                    self.release(&rows[i..]).await?;
+                    self.release(&rows[g.start..]).await?;
                     return Ok(report);
                 }
                 let now = self.clock.now();
-                let outcome = adapters::deliver(&self.client, &t, row, now).await;
-                let id = row.id;
-                match outcome {
-                    Outcome::Delivered { remote_id } => {
-                        let now = self.clock.now();
-                        self.db(move |ob| ob.delivered(id, now, remote_id.as_deref()))
-                            .await?;
-                        report.delivered += 1;
+                let group = &rows[g.clone()];
+                let outcomes =
+                    adapters::deliver_group(&self.client, &t, group, now, &self.pacer).await;
+                let mut retried = false;
+                for (row, outcome) in group.iter().zip(outcomes) {
+                    let id = row.id;
+                    match outcome {
+                        Outcome::Delivered { remote_id } => {
+                            let now = self.clock.now();
+                            self.db(move |ob| ob.delivered(id, now, remote_id.as_deref()))
+                                .await?;
+                            report.delivered += 1;
+                        }
+                        Outcome::Park { error } => {
+                            self.db(move |ob| ob.park(id, &error)).await?;
+                            report.parked += 1;
+                        }
+                        Outcome::Retry { error, retry_after } => {
+                            let next = self.next_attempt(row.attempts as u32 + 1, retry_after);
+                            self.db(move |ob| ob.failed(id, next, &error)).await?;
+                            report.retried += 1;
+                            retried = true;
+                        }
                     }
-                    Outcome::Park { error } => {
-                        self.db(move |ob| ob.park(id, &error)).await?;
-                        report.parked += 1;
-                    }
-                    Outcome::Retry { error, retry_after } => {
-                        let next = self.next_attempt(row.attempts as u32 + 1, retry_after);
-                        self.db(move |ob| ob.failed(id, next, &error)).await?;
-                        report.retried += 1;
-                        // In order: the rest wait behind this one.
-                        self.release(&rows[i + 1..]).await?;
-                        return Ok(report);
-                    }
+                }
+                if retried {
+                    // In order: the rest wait behind this one.
+                    self.release(&rows[g.end..]).await?;
+                    return Ok(report);
                 }
             }
         }
@@ -351,6 +363,13 @@ async fn run(
     };
     deliverer.stop = stop.clone();
     let mut reader = ChatReader::new(journal, &deliverer.targets, settings.clock.clone());
+    // Slack and Mattermost read-back: live sockets in tasks of their own (#19).
+    let live = super::readback::LiveReaders::start(
+        settings.journal.clone(),
+        settings.playbooks.clone(),
+        settings.clock.clone(),
+        &deliverer.targets,
+    );
     let mut ticker = tokio::time::interval(settings.tick);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut last_read: Option<tokio::time::Instant> = None;
@@ -372,9 +391,11 @@ async fn run(
             let d = &deliverer;
             let extra = extra.to_vec();
             let health = &health;
+            let live = &live;
             async move {
                 if let Ok(mut h) = d.health().await {
                     h.problems.extend(extra);
+                    h.reading = live.health();
                     health.send_if_modified(|old| {
                         let changed = *old != h;
                         *old = h;
