@@ -259,7 +259,12 @@ struct Reader {
     incident: Option<IncidentId>,
     /// The newest message seen in the channel (the catch-up cursor).
     seen: Option<String>,
+    /// Threads known to have replies, oldest first (caught up too).
+    threads: Vec<String>,
 }
+
+/// How many known threads each catch-up reads (the newest ones).
+const MAX_THREADS: usize = 20;
 
 /// Read the channel for as long as the worker runs.
 pub async fn run(t: Arc<Target>, cx: Arc<Ctx>) {
@@ -270,6 +275,7 @@ pub async fn run(t: Arc<Target>, cx: Arc<Ctx>) {
         names: HashMap::new(),
         incident: None,
         seen: None,
+        threads: Vec::new(),
     };
     let mut failures = 0u32;
     loop {
@@ -300,6 +306,7 @@ impl Reader {
         if self.incident != Some(incident) {
             self.incident = Some(incident);
             self.seen = None;
+            self.threads.clear();
         }
         self.cx.set(&name, ReadState::Connecting, None);
         let opened = self
@@ -363,12 +370,18 @@ impl Reader {
                 _ => break,
             }
         }
-        // Replies live in their threads, not in the channel's history.
-        let parents: Vec<String> = messages
+        // Replies live in their threads, not in the channel's history: read
+        // the threads started in the window and those known to have replies.
+        let mut parents: Vec<String> = messages
             .iter()
             .filter(|m| m["reply_count"].as_u64().unwrap_or(0) > 0)
             .filter_map(|m| m["ts"].as_str().map(str::to_string))
             .collect();
+        for t in self.threads.iter().rev().take(MAX_THREADS) {
+            if !parents.contains(t) {
+                parents.push(t.clone());
+            }
+        }
         for parent in parents {
             let mut cursor: Option<String> = None;
             loop {
@@ -403,6 +416,12 @@ impl Reader {
         let mut newest = self.seen.clone();
         for m in &messages {
             let Some(ts) = m["ts"].as_str() else { continue };
+            if let Some(parent) = m["thread_ts"].as_str()
+                && !self.threads.iter().any(|t| t == parent)
+                && (parent != ts || m["reply_count"].as_u64().unwrap_or(0) > 0)
+            {
+                self.threads.push(parent.to_string());
+            }
             if from_person(m) {
                 let user = m["user"].as_str().unwrap_or("");
                 let author = self.name_of(user).await;
