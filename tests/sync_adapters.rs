@@ -297,9 +297,12 @@ async fn slack_web_api_posts_sets_and_resets_the_topic_and_parks_ok_false() {
         reqs[0].header("content-type"),
         Some("application/json; charset=utf-8")
     );
+    let row = rig.rows()[0].clone();
     assert_eq!(
         reqs[0].json(),
-        json!({"channel": "C123", "text": "[Active Incident] db primary down"})
+        json!({"channel": "C123", "text": "[Active Incident] db primary down",
+               "metadata": {"event_type": "incident_cockpit_update",
+                            "event_payload": {"event_ids": format!("{}.0", row.event_id.0.simple())}}})
     );
     assert_eq!(reqs[1].path, "/api/conversations.setTopic");
     assert_eq!(
@@ -361,9 +364,12 @@ async fn slack_web_api_posts_sets_and_resets_the_topic_and_parks_ok_false() {
     rig.pass().await;
     let reqs = mock.requests();
     let n = reqs.len();
-    assert_eq!(
-        reqs[n - 2].json()["text"],
-        "[Resolved] db primary down is closed."
+    // Posts due together go out as one message (#19: one a second per channel).
+    let text = reqs[n - 2].json()["text"].as_str().unwrap().to_string();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.ends_with("[Resolved] db primary down is closed."),
+        "{text}"
     );
     assert_eq!(
         reqs[n - 1].json(),
@@ -566,9 +572,11 @@ async fn mattermost_and_teams_get_their_own_envelopes() {
     let rig = rig_with(dir, vec![a, b]);
     assert_eq!(rig.pass().await, report(1, 1, 0));
     assert_eq!(
-        mm.requests()[0].json(),
-        json!({"text": "[Active Incident] db primary down"})
+        mm.requests()[0].json()["text"],
+        "[Active Incident] db primary down"
     );
+    // #19: the cockpit's own posts are recognisable when read back.
+    assert!(mm.requests()[0].json()["props"]["cockpit_event_ids"].is_string());
     rig.advance(1);
     assert_eq!(rig.pass().await, report(1, 0, 0));
     assert_eq!(

@@ -115,8 +115,17 @@ impl EndpointKind {
                 &["routing_key"],
                 &["url", "source", "teams", "events", "templates"],
             ),
-            SlackWebhook | Mattermost | Teams => (&["url"], &["events", "templates"]),
-            Slack => (&["token", "channel"], &["url", "events", "templates"]),
+            SlackWebhook | Teams => (&["url"], &["events", "templates"]),
+            // #19: `read` with a token and a channel id reads the channel back.
+            Mattermost => (
+                &["url"],
+                &["events", "templates", "read", "token", "channel"],
+            ),
+            // #19: `read` with an app-level token (Socket Mode) reads the channel back.
+            Slack => (
+                &["token", "channel"],
+                &["url", "events", "templates", "read", "app_token"],
+            ),
             Matrix => (&["url", "token", "room"], &["read", "events", "templates"]),
             Alertmanager => (&["url"], &["token", "filter", "created_by"]),
             Webhook => (
@@ -299,11 +308,13 @@ pub struct Endpoint {
     pub routing_key: Option<SecretRef>,
     /// Webhook HMAC-SHA256 key.
     pub secret: Option<SecretRef>,
+    /// Slack app-level token (`xapp-…`) for Socket Mode read-back.
+    pub app_token: Option<SecretRef>,
     /// Slack channel id.
     pub channel: Option<String>,
     /// Matrix room id (`!abc:example.org`).
     pub room: Option<String>,
-    /// Matrix: read what people say in the room back into the timeline.
+    /// Matrix, Slack, Mattermost: read what people say back into the timeline.
     pub read: bool,
     /// PagerDuty `payload.source`.
     pub source: Option<String>,
@@ -355,6 +366,7 @@ impl Endpoint {
             token: None,
             routing_key: None,
             secret: None,
+            app_token: None,
             channel: None,
             room: None,
             read: false,
@@ -394,6 +406,7 @@ pub(super) struct RawEndpoint {
     token: Option<Spanned<String>>,
     routing_key: Option<Spanned<String>>,
     secret: Option<Spanned<String>>,
+    app_token: Option<Spanned<String>>,
     channel: Option<Spanned<String>>,
     room: Option<Spanned<String>>,
     read: Option<Spanned<bool>>,
@@ -507,6 +520,7 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
         ("token", r.token.as_ref().map(|s| s.span())),
         ("routing_key", r.routing_key.as_ref().map(|s| s.span())),
         ("secret", r.secret.as_ref().map(|s| s.span())),
+        ("app_token", r.app_token.as_ref().map(|s| s.span())),
         ("channel", r.channel.as_ref().map(|s| s.span())),
         ("room", r.room.as_ref().map(|s| s.span())),
         ("read", r.read.as_ref().map(|s| s.span())),
@@ -575,6 +589,24 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
             .collect();
         format!("; write instead: {key} = \"env:{var}\" (and export {var})")
     };
+    // #19: reading a channel back needs its own credentials.
+    if let Some(read) = r.read.as_ref().filter(|b| *b.get_ref()) {
+        let needs: &[(&str, bool)] = match kind {
+            EndpointKind::Slack => &[("app_token", r.app_token.is_none())],
+            EndpointKind::Mattermost => &[
+                ("token", r.token.is_none()),
+                ("channel", r.channel.is_none()),
+            ],
+            _ => &[],
+        };
+        if let Some((key, _)) = needs.iter().find(|(_, missing)| *missing) {
+            return Err(c.err(
+                read.span(),
+                key,
+                format!("endpoint `{name}` ({kind}) needs `{key}` to read the channel back"),
+            ));
+        }
+    }
     let secret =
         |v: Option<Spanned<String>>, key: &str| -> Result<Option<SecretRef>, ConfigError> {
             match v {
@@ -723,6 +755,7 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
         token: secret(r.token, "token")?,
         routing_key: secret(r.routing_key, "routing_key")?,
         secret: secret(r.secret, "secret")?,
+        app_token: secret(r.app_token, "app_token")?,
         channel: nonempty(r.channel, "channel")?,
         room: nonempty(r.room, "room")?,
         read: r.read.map(|b| b.into_inner()).unwrap_or(false),

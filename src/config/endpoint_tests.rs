@@ -224,3 +224,58 @@ fn a_refused_clear_secret_shows_the_line_to_write_instead() {
     );
     assert!(!e.contains("R0123456789abcdef"), "{e}");
 }
+
+#[test]
+fn chat_read_back_needs_its_own_credentials() {
+    let c = parse(
+        r#"
+[[endpoint]]
+name = "slack"
+kind = "slack"
+token = "env:SLACK_BOT"
+app_token = "env:SLACK_APP"
+channel = "C1"
+read = true
+
+[[endpoint]]
+name = "mm"
+kind = "mattermost"
+url = "env:MM_HOOK"
+token = "file:/run/secrets/mm"
+channel = "ch1"
+read = true
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        c.endpoints[0].app_token,
+        Some(SecretRef::Env("SLACK_APP".into()))
+    );
+    assert!(c.endpoints[0].read && c.endpoints[1].read);
+    assert_eq!(c.endpoints[1].channel.as_deref(), Some("ch1"));
+    let e = parse(
+        "[[endpoint]]\nname = \"slack\"\nkind = \"slack\"\ntoken = \"env:T\"\nchannel = \"C1\"\nread = true\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        "/etc/cockpit.toml:6: endpoint.app_token: endpoint `slack` (slack) needs `app_token` to read the channel back"
+    );
+    let e = parse(
+        "[[endpoint]]\nname = \"mm\"\nkind = \"mattermost\"\nurl = \"env:U\"\ntoken = \"env:T\"\nread = true\n",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("needs `channel` to read the channel back"),
+        "{e}"
+    );
+    // A secret is never written in clear, app tokens included.
+    let e = parse(
+        "[[endpoint]]\nname = \"slack\"\nkind = \"slack\"\ntoken = \"env:T\"\nchannel = \"C1\"\napp_token = \"xapp-1-abc\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("endpoint.app_token") && !e.contains("xapp-1-abc"),
+        "{e}"
+    );
+}

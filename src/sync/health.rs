@@ -20,6 +20,57 @@ pub struct SyncHealth {
     pub last_error: Option<String>,
     /// Endpoints this cockpit cannot deliver to, with why (e.g. a missing secret).
     pub problems: Vec<String>,
+    /// Live chat read-back (Slack Socket Mode, Mattermost WebSocket), per endpoint.
+    pub reading: Vec<ReadHealth>,
+}
+
+/// How reading one chat channel back is going (#19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadHealth {
+    pub endpoint: String,
+    pub state: ReadState,
+    /// The newest message read from the channel.
+    pub last_message: Option<DateTime<Utc>>,
+    /// Why it is reconnecting, already redacted.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadState {
+    /// No open incident is using the channel: nothing to read.
+    Idle,
+    /// Opening the socket, catching up on what was missed.
+    Connecting,
+    /// The socket is open; messages arrive as they are written.
+    Live,
+    /// The socket failed; trying again after a backoff.
+    Reconnecting,
+}
+
+impl ReadState {
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadState::Idle => "idle",
+            ReadState::Connecting => "connecting",
+            ReadState::Live => "live",
+            ReadState::Reconnecting => "reconnecting",
+        }
+    }
+}
+
+impl ReadHealth {
+    /// "slack: chat live · last message 2m 03s ago", for the sync overlay.
+    pub fn line(&self, now: DateTime<Utc>) -> String {
+        let mut s = format!("{}: chat {}", self.endpoint, self.state.name());
+        if let Some(t) = self.last_message {
+            s.push_str(&format!(" · last message {} ago", human_minutes(now - t)));
+        }
+        if let Some(e) = &self.error {
+            s.push_str(&format!(" · {e}"));
+        }
+        s
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -39,7 +90,13 @@ impl SyncHealth {
     pub fn level(&self) -> SyncLevel {
         if self.parked > 0 {
             SyncLevel::Parked
-        } else if self.failing > 0 || !self.problems.is_empty() {
+        } else if self.failing > 0
+            || !self.problems.is_empty()
+            || self
+                .reading
+                .iter()
+                .any(|r| r.state == ReadState::Reconnecting)
+        {
             SyncLevel::Failing
         } else if self.pending > 0 {
             SyncLevel::Pending
@@ -57,7 +114,10 @@ impl SyncHealth {
             SyncLevel::Failing | SyncLevel::Parked if self.failing > 0 => {
                 "sync failing".to_string()
             }
-            SyncLevel::Failing => "sync: endpoint unusable".to_string(),
+            SyncLevel::Failing if !self.problems.is_empty() => {
+                "sync: endpoint unusable".to_string()
+            }
+            SyncLevel::Failing => "sync".to_string(),
             SyncLevel::Parked => "sync".to_string(),
         }];
         if self.pending > 0 {
@@ -68,6 +128,20 @@ impl SyncHealth {
         }
         if let Some(t) = self.last_success {
             parts.push(format!("last {} ago", human_minutes(now - t)));
+        }
+        // Read-back: the worst state of any channel ("chat live", "chat reconnecting").
+        if let Some(worst) = self
+            .reading
+            .iter()
+            .map(|r| r.state)
+            .filter(|s| *s != ReadState::Idle)
+            .max_by_key(|s| match s {
+                ReadState::Live => 0,
+                ReadState::Connecting => 1,
+                _ => 2,
+            })
+        {
+            parts.push(format!("chat {}", worst.name()));
         }
         parts.join(" · ")
     }
@@ -113,5 +187,32 @@ mod tests {
         };
         assert_eq!(unusable.level(), SyncLevel::Failing);
         assert_eq!(unusable.label(now()), "sync: endpoint unusable");
+    }
+
+    #[test]
+    fn read_back_shows_its_worst_channel_and_a_reconnect_is_failing() {
+        let read = |state| ReadHealth {
+            endpoint: "slack".into(),
+            state,
+            last_message: Some(now() - Duration::seconds(5)),
+            error: None,
+        };
+        let mut h = SyncHealth {
+            reading: vec![read(ReadState::Idle)],
+            ..Default::default()
+        };
+        assert_eq!(h.label(now()), "sync ok");
+        h.reading.push(read(ReadState::Live));
+        assert_eq!(h.level(), SyncLevel::Ok);
+        assert_eq!(h.label(now()), "sync ok · chat live");
+        let mut down = read(ReadState::Reconnecting);
+        down.error = Some("cannot connect to ws://127.0.0.1:9/…".into());
+        h.reading.push(down.clone());
+        assert_eq!(h.level(), SyncLevel::Failing);
+        assert_eq!(h.label(now()), "sync · chat reconnecting");
+        assert_eq!(
+            down.line(now()),
+            "slack: chat reconnecting · last message <1m ago · cannot connect to ws://127.0.0.1:9/…"
+        );
     }
 }

@@ -61,6 +61,8 @@ pub struct Target {
     pub team_keys: std::collections::BTreeMap<String, Secret>,
     /// E-mail: the SMTP AUTH password.
     pub password: Option<Secret>,
+    /// Slack app-level token, for Socket Mode read-back (#19).
+    pub app_token: Option<Secret>,
     /// Every secret value, to scrub from any text an endpoint sends back.
     redactions: Vec<String>,
 }
@@ -104,7 +106,8 @@ impl Target {
                     .map_err(|e| format!("{who}: teams.{team}: {e}"))?,
             );
         }
-        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key, &password]
+        let app_token = read(&endpoint.app_token, "app_token")?;
+        let mut redactions: Vec<String> = [&token, &routing_key, &hmac_key, &password, &app_token]
             .into_iter()
             .flatten()
             .chain(team_keys.values())
@@ -126,6 +129,7 @@ impl Target {
             hmac_key,
             team_keys,
             password,
+            app_token,
             redactions,
         })
     }

@@ -24,7 +24,10 @@ mod plan_remote;
 pub mod remote_refs;
 
 mod supervise;
+
+pub mod readback;
 pub mod worker;
+pub mod ws;
 
 pub use backoff::{Backoff, Outcome};
 pub use chat::ChatReader;

@@ -442,6 +442,7 @@ impl Outbox {
             last_success: last_ms.map(ms_time),
             last_error,
             problems: Vec::new(),
+            reading: Vec::new(),
         })
     }
 

@@ -96,6 +96,9 @@ pub struct Deliverer {
     /// Where ticket endpoints write remote ids back (issue 17); `None`
     /// when no endpoint creates tickets.
     links: Option<Arc<Mutex<Journal>>>,
+
+    /// Slack: a second between messages to one channel (#19).
+    pacer: adapters::slack_post::Pacer,
 }
 
 impl Deliverer {
@@ -132,6 +135,7 @@ impl Deliverer {
             batch: settings.batch.max(1),
             rng: Mutex::new(StdRng::from_os_rng()),
             stop: Arc::new(AtomicBool::new(false)),
+            pacer: Default::default(),
         })
     }
 
@@ -202,64 +206,81 @@ impl Deliverer {
             if rows.is_empty() {
                 return Ok(report);
             }
-            for (i, row) in rows.iter().enumerate() {
+            // Runs of rows that go out as one request (Slack coalesces posts);
+            // one row each elsewhere.
+            for g in adapters::groups(&t, &rows) {
                 if self.stop.load(Ordering::Relaxed) {
                     self.settle(std::mem::take(&mut done)).await?;
-                    self.release(&rows[i..]).await?;
+                    self.release(&rows[g.start..]).await?;
                     return Ok(report);
                 }
                 let now = self.clock.now();
-                let outcome = if adapters::tickets::is_ticket_kind(t.kind()) {
-                    super::remote_refs::deliver(
-                        &self.client,
-                        &t,
-                        &self.outbox,
-                        self.links.as_ref(),
-                        row,
-                        now,
-                    )
-                    .await
+                let group = &rows[g.clone()];
+                let ticket = adapters::tickets::is_ticket_kind(t.kind());
+                let outcomes = if ticket {
+                    let mut each = Vec::with_capacity(group.len());
+                    for row in group {
+                        each.push(
+                            super::remote_refs::deliver(
+                                &self.client,
+                                &t,
+                                &self.outbox,
+                                self.links.as_ref(),
+                                row,
+                                now,
+                            )
+                            .await,
+                        );
+                    }
+                    each
                 } else {
-                    adapters::deliver(&self.client, &t, row, now).await
+                    adapters::deliver_group(&self.client, &t, group, now, &self.pacer).await
                 };
-                let id = row.id;
-                match outcome {
-                    Outcome::Delivered { remote_id } => {
-                        done.push(Delivered {
-                            id,
-                            at: self.clock.now(),
-                            remote_id,
-                        });
-                        report.delivered += 1;
-                        // A tracker's next row looks up the id this one was
-                        // given (`remote_refs`): record it now, not with the
-                        // batch, or the next row would create the item again.
-                        if adapters::tickets::is_ticket_kind(t.kind()) {
-                            self.settle(std::mem::take(&mut done)).await?;
+                let mut retried = false;
+                for (row, outcome) in group.iter().zip(outcomes) {
+                    let id = row.id;
+                    match outcome {
+                        Outcome::Delivered { remote_id } => {
+                            done.push(Delivered {
+                                id,
+                                at: self.clock.now(),
+                                remote_id,
+                            });
+                            report.delivered += 1;
+                            // A tracker's next row looks up the id this one was
+                            // given (`remote_refs`): record it now, not with the
+                            // batch, or the next row would create the item again.
+                            if ticket {
+                                self.settle(std::mem::take(&mut done)).await?;
+                            }
+                        }
+                        Outcome::Park { error } => {
+                            let settled = std::mem::take(&mut done);
+                            self.db(move |ob| {
+                                ob.delivered_all(&settled)?;
+                                ob.park(id, &error)
+                            })
+                            .await?;
+                            report.parked += 1;
+                        }
+                        Outcome::Retry { error, retry_after } => {
+                            let next = self.next_attempt(row.attempts as u32 + 1, retry_after);
+                            let settled = std::mem::take(&mut done);
+                            self.db(move |ob| {
+                                ob.delivered_all(&settled)?;
+                                ob.failed(id, next, &error)
+                            })
+                            .await?;
+                            report.retried += 1;
+                            retried = true;
                         }
                     }
-                    Outcome::Park { error } => {
-                        let settled = std::mem::take(&mut done);
-                        self.db(move |ob| {
-                            ob.delivered_all(&settled)?;
-                            ob.park(id, &error)
-                        })
-                        .await?;
-                        report.parked += 1;
-                    }
-                    Outcome::Retry { error, retry_after } => {
-                        let next = self.next_attempt(row.attempts as u32 + 1, retry_after);
-                        let settled = std::mem::take(&mut done);
-                        self.db(move |ob| {
-                            ob.delivered_all(&settled)?;
-                            ob.failed(id, next, &error)
-                        })
-                        .await?;
-                        report.retried += 1;
-                        // In order: the rest wait behind this one.
-                        self.release(&rows[i + 1..]).await?;
-                        return Ok(report);
-                    }
+                }
+                if retried {
+                    // In order: the rest wait behind this one.
+                    self.settle(std::mem::take(&mut done)).await?;
+                    self.release(&rows[g.end..]).await?;
+                    return Ok(report);
                 }
             }
         }
@@ -441,6 +462,14 @@ pub(super) async fn run(
         settings.clock.clone(),
     );
     let mut doc_problems: Vec<String> = Vec::new();
+
+    // Slack and Mattermost read-back: live sockets in tasks of their own (#19).
+    let live = super::readback::LiveReaders::start(
+        settings.journal.clone(),
+        settings.playbooks.clone(),
+        settings.clock.clone(),
+        &deliverer.targets,
+    );
     let mut ticker = tokio::time::interval(settings.tick);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut last_read: Option<tokio::time::Instant> = None;
@@ -467,9 +496,11 @@ pub(super) async fn run(
             let d = &deliverer;
             let extra = extra.to_vec();
             let health = &health;
+            let live = &live;
             async move {
                 if let Ok(mut h) = d.health().await {
                     h.problems.extend(extra);
+                    h.reading = live.health();
                     health.send_if_modified(|old| {
                         let changed = *old != h;
                         *old = h;

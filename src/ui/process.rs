@@ -232,6 +232,18 @@ pub fn sync(
                 t.danger(),
             )));
         }
+        // Chat read-back, like delivery (#19).
+        for r in &h.reading {
+            let style = match r.state {
+                crate::sync::health::ReadState::Reconnecting => t.danger(),
+                crate::sync::health::ReadState::Live => t.ok(),
+                _ => t.base(),
+            };
+            lines.push(Line::from(Span::styled(
+                fit(&safe(&r.line(cx.now)), inner.width as usize),
+                style,
+            )));
+        }
     }
     if rows.is_empty() {
         lines.push(Line::from(Span::styled(

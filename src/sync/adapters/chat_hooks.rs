@@ -51,14 +51,18 @@ pub fn webhook_request(target: &Target, row: &OutboxRow, d: &Delivery) -> Option
     Some(req)
 }
 
-pub fn mattermost_request(target: &Target, d: &Delivery) -> Option<HttpRequest> {
+pub fn mattermost_request(target: &Target, row: &OutboxRow, d: &Delivery) -> Option<HttpRequest> {
     let Delivery::Post { text } = d else {
         return None;
     };
+    // `props` carry the row's id (#19): read-back knows the cockpit's own posts.
     Some(HttpRequest::json(
         Method::POST,
         target.url.clone()?,
-        &json!({ "text": text }),
+        &json!({
+            "text": text,
+            "props": { "cockpit_event_ids": format!("{}.{}", row.event_id.0.simple(), row.part) },
+        }),
     ))
 }
 

@@ -16,6 +16,8 @@ pub mod statuspage;
 pub mod tickets;
 pub mod zendesk;
 
+pub mod slack_post;
+
 use chrono::{DateTime, Utc};
 
 use super::backoff::Outcome;
@@ -34,7 +36,7 @@ pub fn request(target: &Target, row: &OutboxRow) -> Result<HttpRequest, Outcome>
     };
     match target.kind() {
         EndpointKind::Pagerduty => pagerduty::request(target, &delivery).ok_or_else(unsupported),
-        EndpointKind::Slack => slack::api_request(target, &delivery).ok_or_else(unsupported),
+        EndpointKind::Slack => slack::api_request(target, row, &delivery).ok_or_else(unsupported),
         EndpointKind::SlackWebhook => {
             slack::webhook_request(target, &delivery).ok_or_else(unsupported)
         }
@@ -43,7 +45,7 @@ pub fn request(target: &Target, row: &OutboxRow) -> Result<HttpRequest, Outcome>
             chat_hooks::webhook_request(target, row, &delivery).ok_or_else(unsupported)
         }
         EndpointKind::Mattermost => {
-            chat_hooks::mattermost_request(target, &delivery).ok_or_else(unsupported)
+            chat_hooks::mattermost_request(target, row, &delivery).ok_or_else(unsupported)
         }
         EndpointKind::Teams => chat_hooks::teams_request(target, &delivery).ok_or_else(unsupported),
         EndpointKind::Alertmanager => Err(unsupported()),
@@ -148,6 +150,35 @@ fn redacted(target: &Target, outcome: Outcome) -> Outcome {
         },
         d => d,
     }
+}
+
+/// Runs of `rows` that go out as one request (Slack coalesces posts, #19);
+/// one row each elsewhere.
+pub fn groups(target: &Target, rows: &[OutboxRow]) -> Vec<std::ops::Range<usize>> {
+    if target.kind() == EndpointKind::Slack {
+        slack_post::groups(rows)
+    } else {
+        (0..rows.len()).map(|i| i..i + 1).collect()
+    }
+}
+
+/// Deliver one run from `groups`: one outcome per row, in order.
+pub async fn deliver_group(
+    client: &reqwest::Client,
+    target: &Target,
+    rows: &[OutboxRow],
+    now: DateTime<Utc>,
+    pacer: &slack_post::Pacer,
+) -> Vec<Outcome> {
+    let posts = rows.iter().all(|r| r.what == "post");
+    if target.kind() == EndpointKind::Slack && posts && !rows.is_empty() {
+        return slack_post::deliver_posts(client, target, rows, now, pacer).await;
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(deliver(client, target, r, now).await);
+    }
+    out
 }
 
 /// Shorten to `max` characters (Slack topics: 250; PagerDuty summaries: 1024).

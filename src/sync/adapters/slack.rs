@@ -9,6 +9,7 @@ use super::truncate;
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Delivery;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};
+use crate::sync::outbox::OutboxRow;
 
 pub const DEFAULT_API: &str = "https://slack.com/api";
 
@@ -30,13 +31,11 @@ pub fn webhook_request(target: &Target, d: &Delivery) -> Option<HttpRequest> {
     ))
 }
 
-pub fn api_request(target: &Target, d: &Delivery) -> Option<HttpRequest> {
+pub fn api_request(target: &Target, row: &OutboxRow, d: &Delivery) -> Option<HttpRequest> {
     let channel = target.endpoint.channel.as_deref()?;
     let (method, body) = match d {
-        Delivery::Post { text } => (
-            "chat.postMessage",
-            json!({ "channel": channel, "text": escape(text) }),
-        ),
+        // Tagged with the row's id (#19: no double posts).
+        Delivery::Post { .. } => return super::slack_post::post_request(target, &[row.clone()]),
         // "does not support formatting"; longer than 250 is `too_long`.
         Delivery::Topic { topic } => (
             "conversations.setTopic",
