@@ -23,6 +23,7 @@
 pub mod draft;
 mod handoffs;
 pub mod lint;
+mod model;
 mod render;
 mod roles;
 mod sections;

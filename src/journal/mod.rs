@@ -16,7 +16,7 @@ mod store;
 mod timeline;
 
 pub use busy::BUSY_TIMEOUT;
-pub use error::JournalError;
+pub use error::{BadRow, JournalError};
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, OutboxItem, OutboxRouter, TimelineQuery};
 pub use timeline::{TimelineFilter, TimelineKey, key_of};

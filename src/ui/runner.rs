@@ -13,11 +13,11 @@ use tokio::signal::unix::{SignalKind, signal};
 use super::layout;
 use super::terminal;
 use super::theme::Theme;
-use crate::app::Cockpit;
 use crate::app::keymap::{DEFAULT_KEYMAP, Keymap, VIM_KEYMAP};
 use crate::app::model::{Level, Model};
 use crate::app::update::{Effect, Msg, update};
-use crate::app::worker::{Reply, Worker};
+use crate::services::Cockpit;
+use crate::services::worker::{Reply, Worker};
 
 /// The keymap to use: "default", "vim" or a file, then the user's overrides.
 /// A bad file is reported and the default is used instead.
@@ -114,6 +114,8 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // Messages read alongside another (the sync health with a tick), updated first.
+    let mut queued: Vec<Msg> = Vec::new();
     loop {
         term.draw(|f| super::render(f.area(), f.buffer_mut(), &model, theme))?;
         let msg = tokio::select! {
@@ -130,7 +132,7 @@ async fn event_loop(
                 Some(line) => Msg::Status(Level::Warn, line),
                 None => {
                     if let Some(s) = &sync {
-                        model.sync = Some(s.health());
+                        queued.push(Msg::Sync(s.health()));
                     }
                     Msg::Tick(Utc::now())
                 }
@@ -138,25 +140,17 @@ async fn event_loop(
             _ = sigterm.recv() => break,
             _ = sighup.recv() => break,
         };
-        let mut effects = update(&mut model, msg);
+        let mut effects: Vec<Effect> = queued
+            .drain(..)
+            .flat_map(|q| update(&mut model, q))
+            .collect();
+        effects.extend(update(&mut model, msg));
         // Take every reply already waiting before drawing once.
         while let Ok(r) = replies.try_recv() {
             effects.extend(update(&mut model, Msg::Worker(r)));
         }
         for e in effects {
-            match e {
-                Effect::Send(req) => worker.send(req),
-                Effect::Bell => {
-                    let _ = std::io::stdout().write_all(b"\x07");
-                    let _ = std::io::stdout().flush();
-                }
-                Effect::Notify(n) => notifier.send(n),
-                Effect::SyncNow => {
-                    if let Some(s) = &sync {
-                        s.force();
-                    }
-                }
-            }
+            execute(e, &worker, &notifier, sync.as_ref());
         }
         if model.quit {
             break;
@@ -167,6 +161,28 @@ async fn event_loop(
         s.stop();
     }
     Ok(())
+}
+
+/// The one executor of the screen's side effects: `update` decides, this does.
+fn execute(
+    e: Effect,
+    worker: &Worker,
+    notifier: &crate::notify::Notifier,
+    sync: Option<&crate::sync::SyncHandle>,
+) {
+    match e {
+        Effect::Send(req) => worker.send(req),
+        Effect::Bell => {
+            let _ = std::io::stdout().write_all(b"\x07");
+            let _ = std::io::stdout().flush();
+        }
+        Effect::Notify(n) => notifier.send(n),
+        Effect::SyncNow => {
+            if let Some(s) = sync {
+                s.force();
+            }
+        }
+    }
 }
 
 /// Terminal events the model cares about; `None` means "just redraw" (resize).

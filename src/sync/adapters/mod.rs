@@ -7,6 +7,9 @@ pub mod chat_hooks;
 pub mod matrix;
 pub mod pagerduty;
 pub mod slack;
+mod text;
+
+pub use text::truncate;
 
 use chrono::{DateTime, Utc};
 
@@ -87,14 +90,5 @@ pub async fn deliver(
             retry_after,
         },
         Err(other) => other,
-    }
-}
-
-/// Shorten to `max` characters (Slack topics: 250; PagerDuty summaries: 1024).
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
     }
 }
