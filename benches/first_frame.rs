@@ -22,15 +22,15 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration as StdDuration, Instant};
 
-use cockpit::app::Cockpit;
 use cockpit::app::keymap::{DEFAULT_KEYMAP, Keymap};
 use cockpit::app::model::Model;
 use cockpit::app::update::{Effect, Msg, update};
-use cockpit::app::worker::{Reply, Worker};
 use cockpit::config::load_playbooks;
 use cockpit::domain::time::FixedClock;
 use cockpit::domain::{Event, EventId, EventKind, IncidentId};
 use cockpit::journal::Journal;
+use cockpit::services::Cockpit;
+use cockpit::services::worker::{Reply, Worker};
 use cockpit::ui::theme::Theme;
 
 const TARGET: StdDuration = StdDuration::from_millis(60);

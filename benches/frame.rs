@@ -11,8 +11,8 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use std::hint::black_box;
 
-use cockpit::app::worker::Reply;
 use cockpit::journal::TimelineFilter;
+use cockpit::services::worker::Reply;
 use cockpit::ui::theme::Theme;
 
 #[path = "../tests/support/mod.rs"]

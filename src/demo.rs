@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration as StdDuration;
 
-use crate::app::{Cockpit, Intent};
 use crate::domain::IncidentId;
 use crate::domain::event::{CheckIn, Proposal, Trend};
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::time::SystemClock;
 use crate::journal::Journal;
+use crate::services::{Cockpit, Intent};
 
 /// One scripted step: seconds after start, who, what.
 struct Step {
@@ -280,7 +280,7 @@ fn seed(c: &mut Cockpit, you: &str) -> color_eyre::Result<IncidentId> {
             ago(11, 30),
             you,
             Intent::Action {
-                step: crate::app::ActionStep::Approve,
+                step: crate::services::ActionStep::Approve,
                 reference: "1".into(),
                 reason: String::new(),
             },
@@ -289,7 +289,7 @@ fn seed(c: &mut Cockpit, you: &str) -> color_eyre::Result<IncidentId> {
             ago(9, 0),
             "marco",
             Intent::Action {
-                step: crate::app::ActionStep::Done,
+                step: crate::services::ActionStep::Done,
                 reference: "1".into(),
                 reason: "12 pods up".into(),
             },

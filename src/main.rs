@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;

@@ -12,9 +12,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 
-use cockpit::app::{Cockpit, Intent};
 use cockpit::cli::{Global, open_cockpit};
 use cockpit::domain::IncidentId;
+use cockpit::services::{Cockpit, Intent};
 use common::*;
 
 const ROLE: &str = "COCKPIT_TEST_WRITER";

@@ -557,3 +557,61 @@ fn another_programs_unfinished_wal_is_left_alone() {
         "the WAL was changed or removed"
     );
 }
+
+/// A journal row with a value no cockpit writes, added behind the journal's back.
+fn with_bad_row(path: &Path, id: &str, at: &str) -> IncidentId {
+    let incident = journal_with_notes(path, 2);
+    let c = Connection::open(path).unwrap();
+    c.execute(
+        "INSERT INTO events (id, incident, at, recorded_at, author, kind, body)
+         SELECT ?1, incident, ?2, recorded_at, author, kind, body
+         FROM events ORDER BY seq DESC LIMIT 1",
+        rusqlite::params![id, at],
+    )
+    .unwrap();
+    incident
+}
+
+#[test]
+fn a_bad_time_in_the_journal_is_an_error_naming_its_row_not_1970() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    let id = with_bad_row(&path, "0190c0de-0000-7000-8000-000000000001", "yesterday");
+    let err = Journal::open(&path, playbooks())
+        .and_then(|j| j.events(id, &TimelineQuery::default()))
+        .unwrap_err();
+    match &err {
+        // The declaration and two notes are rows 1-3.
+        JournalError::BadRow { row, .. } => {
+            assert_eq!(
+                (row.seq, row.column, row.value.as_str()),
+                (4, "at", "yesterday")
+            )
+        }
+        other => panic!("expected BadRow, got {other:?}"),
+    }
+    let msg = err.to_string();
+    assert!(
+        msg.contains("event row 4") && msg.contains("RFC 3339"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_bad_id_in_the_journal_is_an_error_naming_its_row_not_the_nil_uuid() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    let id = with_bad_row(&path, "not-a-uuid", "2026-03-10T10:00:00.000000Z");
+    let err = Journal::open(&path, playbooks())
+        .and_then(|j| j.events(id, &TimelineQuery::default()))
+        .unwrap_err();
+    match &err {
+        JournalError::BadRow { row, .. } => {
+            assert_eq!(
+                (row.seq, row.column, row.value.as_str()),
+                (4, "id", "not-a-uuid")
+            )
+        }
+        other => panic!("expected BadRow, got {other:?}"),
+    }
+}

@@ -12,6 +12,7 @@ use cockpit::notify::{Notice, Notifier, NotifierReport, Urgency};
 fn no_session_bus_turns_desktop_notifications_off_once() {
     // SAFETY: this binary holds this one test, and nothing else in the process
     // reads or writes the environment while it is set.
+    #[allow(unsafe_code)]
     unsafe {
         std::env::set_var(
             "DBUS_SESSION_BUS_ADDRESS",

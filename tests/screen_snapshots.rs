@@ -9,9 +9,9 @@ mod support;
 
 use chrono::Duration;
 use cockpit::app::model::Overlay;
-use cockpit::app::worker::Reply;
-use cockpit::domain::EventKind;
+use cockpit::domain::{EventKind, RuleError};
 use cockpit::journal::TimelineFilter;
+use cockpit::services::worker::Reply;
 use cockpit::ui::theme::Theme;
 use ratatui::buffer::Buffer;
 use std::time::Instant;
@@ -92,7 +92,7 @@ fn the_note_editor() {
     let token = *s.m.pending_notes.keys().next().unwrap();
     s.reply(Reply::Acted {
         token,
-        result: Err("the incident is closed".into()),
+        result: Err(RuleError::IncidentClosed.into()),
     });
     snap("editor_refused", &s);
 }

@@ -5,13 +5,13 @@
 mod support;
 
 use chrono::Duration;
-use cockpit::app::intent::{ActionStep, Intent};
 use cockpit::app::keymap::{Chord, Keymap, Lookup, Mode};
 use cockpit::app::model::{Overlay, Pane, PromptPurpose};
 use cockpit::app::update::Msg;
-use cockpit::app::worker::{Reply, Request, TimelineRow};
-use cockpit::domain::EventKind;
+use cockpit::domain::{EventKind, RuleError};
 use cockpit::journal::TimelineFilter;
+use cockpit::services::intent::{ActionStep, Intent};
+use cockpit::services::worker::{Reply, Request, TimelineRow};
 use support::*;
 
 fn cockpit() -> (Screen, Story) {
@@ -120,7 +120,7 @@ fn a_refused_note_comes_back_into_the_editor() {
     s.type_text("next thought");
     s.reply(Reply::Acted {
         token,
-        result: Err("the incident is closed".into()),
+        result: Err(RuleError::IncidentClosed.into()),
     });
     assert_eq!(s.editor_text(), "h: cache stampede\nnext thought");
     assert_eq!(
@@ -214,12 +214,16 @@ fn the_result_of_an_approval_shows_in_the_status_line() {
     assert!(s.text(80, 24).contains("approved #1 roll back deploy 4512"));
     s.reply(Reply::Acted {
         token: 999,
-        result: Err("only the incident commander approves".into()),
+        result: Err(RuleError::NotDecider {
+            roles: "the incident commander".into(),
+            person: "bob".into(),
+        }
+        .into()),
     });
     assert_eq!(s.bells, 1);
     assert!(
         s.text(80, 24)
-            .contains("only the incident commander approves")
+            .contains("only the incident commander may decide")
     );
 }
 

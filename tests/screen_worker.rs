@@ -9,12 +9,12 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration as StdDuration, Instant};
 
-use cockpit::app::worker::{PAGE, Reply, Request, Worker};
-use cockpit::app::{Cockpit, Intent};
 use cockpit::config::load_playbooks;
 use cockpit::domain::time::FixedClock;
 use cockpit::domain::{Event, EventId, EventKind, IncidentId};
 use cockpit::journal::{Journal, TimelineFilter};
+use cockpit::services::worker::{PAGE, Reply, Request, Worker};
+use cockpit::services::{Cockpit, Intent};
 
 fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-21T10:00:00Z")
@@ -226,7 +226,12 @@ fn a_note_from_the_screen_is_acknowledged_after_the_commit() {
     });
     loop {
         if let Reply::Acted { token: 8, result } = next(&rx) {
-            assert!(result.unwrap_err().contains("exploded"));
+            let err = result.unwrap_err();
+            assert!(
+                err.rule().is_some(),
+                "a refusal is typed as a rule: {err:?}"
+            );
+            assert!(err.to_string().contains("exploded"));
             break;
         }
     }

@@ -146,7 +146,10 @@ filter = ['service="db"']
     )
     .await;
     // SAFETY: set before any thread of this test reads it; only this test uses it.
-    unsafe { std::env::set_var("E2E_MATRIX_TOKEN", env("COCKPIT_E2E_MATRIX_TOKEN")) };
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var("E2E_MATRIX_TOKEN", env("COCKPIT_E2E_MATRIX_TOKEN"))
+    };
     let cfg = Config::parse(&d.join("config.toml"), &config).unwrap();
     let playbooks = Arc::new(load_playbooks(None).unwrap());
     let path = d.join("journal.sqlite");

@@ -5,11 +5,11 @@
 use clap::{CommandFactory, Parser};
 use crossterm::event::{KeyCode, KeyEvent};
 
+use super::effect::Outcome;
 use super::model::{CommandLine, Level, Model, Overlay, single_line};
-use super::update::{Effect, act};
-use super::verbs::Verb;
-use super::worker::Request;
 use crate::journal::TimelineFilter;
+use crate::services::verbs::Verb;
+use crate::services::worker::Request;
 
 /// `:` input: a verb, with `--at` for backdating as on the command line.
 #[derive(Debug, Parser)]
@@ -29,7 +29,7 @@ struct VerbLine {
 
 const SCREEN_WORDS: [&str; 5] = ["quit", "help", "incident", "filter", "clear"];
 
-pub fn on_key(m: &mut Model, mut c: CommandLine, k: KeyEvent) -> Vec<Effect> {
+pub fn on_key(m: &mut Model, mut c: CommandLine, k: KeyEvent) -> Vec<Outcome> {
     match k.code {
         KeyCode::Esc => Vec::new(),
         KeyCode::Enter => {
@@ -81,7 +81,7 @@ pub fn on_key(m: &mut Model, mut c: CommandLine, k: KeyEvent) -> Vec<Effect> {
 }
 
 /// Run one `:` line.
-pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
+pub fn execute(m: &mut Model, line: &str) -> Vec<Outcome> {
     let Some(words) = shlex::split(line) else {
         m.say(Level::Error, "unbalanced quotes");
         return Vec::new();
@@ -98,9 +98,9 @@ pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
             m.overlay = Some(Overlay::Help { scroll: 0 });
             return Vec::new();
         }
-        "clear" => return vec![Effect::Send(Request::SetFilter(TimelineFilter::All))],
+        "clear" => return vec![Outcome::send(Request::SetFilter(TimelineFilter::All))],
         "filter" => {
-            return vec![Effect::Send(Request::SetFilter(TimelineFilter::parse(
+            return vec![Outcome::send(Request::SetFilter(TimelineFilter::parse(
                 &words[1..].join(" "),
             )))];
         }
@@ -112,7 +112,7 @@ pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
                 .filter(|i| i.id.matches_prefix(prefix))
                 .collect();
             return match hits.as_slice() {
-                [one] => vec![Effect::Send(Request::Select(one.id))],
+                [one] => vec![Outcome::send(Request::Select(one.id))],
                 [] => {
                     m.say(Level::Error, format!("no incident matches `{prefix}`"));
                     Vec::new()
@@ -146,7 +146,7 @@ pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
     let at = match parsed
         .at
         .as_deref()
-        .map(|s| super::when::parse_when(s, m.now))
+        .map(|s| crate::services::when::parse_when(s, m.now))
     {
         Some(Err(e)) => {
             m.say(Level::Error, e);
@@ -164,7 +164,7 @@ pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
             .collect::<Vec<_>>()
             .as_slice()
         {
-            [one] => super::intent::Intent::Highlight(one.id),
+            [one] => crate::services::intent::Intent::Highlight(one.id),
             _ => {
                 m.say(
                     Level::Error,
@@ -180,14 +180,14 @@ pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
             security,
         } => {
             let token = m.token();
-            let intent = super::intent::Intent::Declare {
+            let intent = crate::services::intent::Intent::Declare {
                 title,
                 severity,
                 summary,
                 security,
                 playbook: String::new(),
             };
-            return vec![Effect::Send(Request::Act {
+            return vec![Outcome::send(Request::Act {
                 token,
                 incident: None,
                 intent,
@@ -198,13 +198,7 @@ pub fn execute(m: &mut Model, line: &str) -> Vec<Effect> {
             .into_intent_at(at.unwrap_or(m.now))
             .expect("only highlight needs resolving"),
     };
-    let mut effects = act(m, intent);
-    for e in effects.iter_mut() {
-        if let Effect::Send(Request::Act { at: a, .. }) = e {
-            *a = at;
-        }
-    }
-    effects
+    vec![Outcome::Act { intent, at }]
 }
 
 fn last_word(line: &str) -> &str {

@@ -58,6 +58,15 @@ pub enum Command {
     Export,
     Sync,
     FollowUp,
+    // Keys inside overlays (their own tables: [close], [checklists], [sync]).
+    RequestClose,
+    ObjectToClose,
+    WithdrawObjection,
+    ConfirmClose,
+    TickWithNote,
+    Untick,
+    RetryRow,
+    DropRow,
 }
 
 impl Command {
@@ -109,22 +118,58 @@ impl Command {
             Export => "write the postmortem draft (Markdown) into the current directory",
             Sync => "delivery to paging and chat: rows waiting or parked; retry or drop",
             FollowUp => "raise a follow-up item from the selected timeline entry",
+            RequestClose => "ask \"Is anyone opposed to me closing this incident?\" (000)",
+            ObjectToClose => "object to closing (asks why)",
+            WithdrawObjection => "withdraw your objection",
+            ConfirmClose => "close the incident",
+            TickWithNote => "tick the step with a note (why, or how it was done)",
+            Untick => "untick the step",
+            RetryRow => "retry the selected parked row",
+            DropRow => "drop the selected parked row (asks why)",
+        }
+    }
+
+    /// The table a command is bound in: an overlay's own, else the panes'
+    /// and the editor's (`None`: normal or insert).
+    pub fn overlay(self) -> Option<Mode> {
+        use Command::*;
+        match self {
+            RequestClose | ObjectToClose | WithdrawObjection | ConfirmClose => Some(Mode::Close),
+            TickWithNote | Untick => Some(Mode::Checklists),
+            RetryRow | DropRow => Some(Mode::Sync),
+            _ => None,
         }
     }
 }
 
-/// Where keys are read: the panes, the note editor, or a prompt.
+/// Where keys are read: the panes, the note editor, or an overlay with
+/// keys of its own (the close flow, the checklists, the sync rows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
     Normal,
     Insert,
+    Close,
+    Checklists,
+    Sync,
 }
 
 impl Mode {
+    /// Every table of a keymap file, in the order help lists them.
+    pub const ALL: [Mode; 5] = [
+        Mode::Normal,
+        Mode::Insert,
+        Mode::Close,
+        Mode::Checklists,
+        Mode::Sync,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Mode::Normal => "normal",
             Mode::Insert => "insert",
+            Mode::Close => "close",
+            Mode::Checklists => "checklists",
+            Mode::Sync => "sync",
         }
     }
 }
@@ -307,17 +352,15 @@ impl Keymap {
         })?;
         let line_of = |mode: &str, key: &str| find_line(text, mode, key);
         for (mode_name, entries) in table {
-            let mode = match mode_name.as_str() {
-                "normal" => Mode::Normal,
-                "insert" => Mode::Insert,
-                _ => {
-                    return Err(KeymapError {
-                        file: file.into(),
-                        line: find_line(text, &mode_name, "").max(1),
-                        key: mode_name.clone(),
-                        message: "unknown mode; use [normal] or [insert]".into(),
-                    });
-                }
+            let Some(mode) = Mode::ALL.into_iter().find(|m| m.name() == mode_name) else {
+                return Err(KeymapError {
+                    file: file.into(),
+                    line: find_line(text, &mode_name, "").max(1),
+                    key: mode_name.clone(),
+                    message:
+                        "unknown mode; use [normal], [insert], [close], [checklists] or [sync]"
+                            .into(),
+                });
             };
             let Some(entries) = entries.as_table() else {
                 return Err(KeymapError {
@@ -346,6 +389,19 @@ impl Keymap {
                 let cmd: Command =
                     serde_json::from_value(serde_json::Value::String(name.to_string()))
                         .map_err(|_| err(format!("unknown command `{name}`")))?;
+                let wanted = match mode {
+                    Mode::Normal | Mode::Insert => None,
+                    overlay => Some(overlay),
+                };
+                if wanted.is_some() && seq.len() > 1 {
+                    return Err(err(
+                        "keys inside an overlay are single keys, not sequences".into()
+                    ));
+                }
+                if cmd.overlay() != wanted {
+                    let place = cmd.overlay().map_or("normal] or [insert", Mode::name);
+                    return Err(err(format!("`{name}` is bound in [{place}], not here")));
+                }
                 let list = self.bindings.entry(mode).or_default();
                 list.retain(|(s, _)| *s != seq);
                 list.push((seq, cmd));
@@ -424,78 +480,5 @@ fn find_line(text: &str, mode: &str, key: &str) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shipped_keymaps_parse() {
-        let d = Keymap::parse("default.toml", DEFAULT_KEYMAP).unwrap();
-        assert_eq!(
-            d.lookup(Mode::Normal, &[Chord::parse("q").unwrap()]),
-            Lookup::Command(Command::Quit)
-        );
-        let v = Keymap::parse("vim.toml", VIM_KEYMAP).unwrap();
-        let g = Chord::parse("g").unwrap();
-        assert_eq!(v.lookup(Mode::Normal, &[g]), Lookup::Pending);
-        assert_eq!(
-            v.lookup(Mode::Normal, &[g, g]),
-            Lookup::Command(Command::Top)
-        );
-    }
-
-    #[test]
-    fn user_file_overrides_single_bindings() {
-        let mut km = Keymap::parse("default.toml", DEFAULT_KEYMAP).unwrap();
-        km.merge(
-            "mine.toml",
-            "[normal]\n\"x\" = \"approve\"\n\"a\" = \"help\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            km.lookup(Mode::Normal, &[Chord::parse("x").unwrap()]),
-            Lookup::Command(Command::Approve)
-        );
-        assert_eq!(
-            km.lookup(Mode::Normal, &[Chord::parse("a").unwrap()]),
-            Lookup::Command(Command::Help)
-        );
-        assert_eq!(
-            km.lookup(Mode::Normal, &[Chord::parse("q").unwrap()]),
-            Lookup::Command(Command::Quit)
-        );
-    }
-
-    #[test]
-    fn errors_name_file_line_and_key() {
-        let e = Keymap::parse(
-            "k.toml",
-            "[normal]\n\"q\" = \"quit\"\n\"z\" = \"explode\"\n",
-        )
-        .unwrap_err();
-        assert_eq!((e.line, e.key.as_str()), (3, "normal.\"z\""));
-        assert!(e.message.contains("unknown command `explode`"));
-        let e = Keymap::parse("k.toml", "[normal]\n\"ctrl-\" = \"quit\"\n").unwrap_err();
-        assert_eq!(e.line, 2);
-        let e = Keymap::parse("k.toml", "[visual]\n").unwrap_err();
-        assert_eq!((e.line, e.key.as_str()), (1, "visual"));
-        let e = Keymap::parse("k.toml", "[normal]\nq = \n").unwrap_err();
-        assert_eq!(e.line, 2);
-    }
-
-    #[test]
-    fn chords_round_trip() {
-        for s in [
-            "a",
-            "G",
-            "ctrl-c",
-            "alt-enter",
-            "pagedown",
-            "f1",
-            "space",
-            "?",
-            "backtab",
-        ] {
-            assert_eq!(Chord::parse(s).unwrap().to_string(), s);
-        }
-    }
-}
+#[path = "keymap_tests.rs"]
+mod tests;

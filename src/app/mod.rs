@@ -1,18 +1,20 @@
-//! Application services shared by the command line and the screen: what a
-//! user asks for (`Intent`) becomes a checked event in the journal, in one
-//! place; the screen's state (`Model`) changes only in `update`.
+//! The screen's state machine: the model, `update` (the one place the model
+//! changes), the overlays' forms, the `:` command line and the keymap. The
+//! services it drives (intents, the cockpit, the journal worker) live in
+//! `crate::services`, free of terminal types.
 
 pub mod cmdline;
-pub mod cockpit;
+mod commands;
+pub mod dialogs;
+pub mod effect;
 pub mod forms;
-pub mod intent;
 pub mod keymap;
 pub mod model;
+mod replies;
 pub mod update;
-pub mod verbs;
-pub mod when;
-pub mod worker;
 
-pub use crate::domain::describe;
-pub use cockpit::{AppError, Cockpit};
-pub use intent::{ActionStep, Intent};
+// Paths from before the services moved out of `app` (other code and the
+// tests may still name them); new code names `crate::services`.
+pub use crate::services::{ActionStep, Intent};
+pub use crate::services::{AppError, Cockpit, describe};
+pub use crate::services::{cockpit, intent, verbs, when, worker};

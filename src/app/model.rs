@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::keymap::{Chord, Keymap, Mode};
-use super::worker::{IncidentSummary, TimelineRow};
 use crate::domain::clocks::ClockStatus;
 use crate::domain::event::Trend;
 use crate::domain::{EventId, Incident, IncidentId, Playbook};
 use crate::journal::{TimelineFilter, TimelineKey};
 use crate::notify::{Notice, NotifyPlanner};
+use crate::services::worker::{IncidentSummary, TimelineRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-pub use crate::app::verbs::Verb;
+pub use crate::services::verbs::Verb;
 
 #[derive(Debug, Parser)]
 #[command(name = "cockpit", version, about = "A terminal cockpit for the Incident Commander", long_about = None)]

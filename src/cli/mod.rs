@@ -4,6 +4,7 @@ mod args;
 mod clock_output;
 mod completions;
 mod doctor;
+mod failure;
 mod output;
 mod postmortem;
 mod process_output;
@@ -12,8 +13,10 @@ mod run;
 mod sync_cmd;
 mod sync_test;
 
-pub use crate::app::verbs::{ActionCmd, ChecklistCmd, ClockCmd, CloseCmd, RetroCmd, RoleCmd, Verb};
-pub use crate::app::when::parse_when;
+pub use crate::services::verbs::{
+    ActionCmd, ChecklistCmd, ClockCmd, CloseCmd, RetroCmd, RoleCmd, Verb,
+};
+pub use crate::services::when::parse_when;
 pub use args::{Cli, Command, CompletionShell, ExportFormat, Global, PlaybookCmd, SyncCmd};
 pub use completions::{COMPLETE_VAR, command as completion_command};
 pub use run::{

@@ -5,8 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::args::{ExportFormat, Global};
-use super::run::Failure;
-use crate::app::{AppError, Cockpit};
+use super::failure::Failure;
 use crate::config::Paths;
 use crate::domain::IncidentId;
 use crate::domain::metrics::incident_metrics;
@@ -14,17 +13,9 @@ use crate::domain::report::{Report, Stat, Summary, report};
 use crate::domain::sanitize::clean_output;
 use crate::domain::time::human_duration;
 use crate::export::lint::{Finding, lint};
-use crate::export::{self, ExportError, Format, Templates};
+use crate::export::{self, Format, Templates};
 use crate::journal::TimelineQuery;
-
-impl From<ExportError> for Failure {
-    fn from(e: ExportError) -> Self {
-        Self {
-            code: 1,
-            message: e.to_string(),
-        }
-    }
-}
+use crate::services::{AppError, Cockpit};
 
 /// Where a user's templates live: beside the config file given with
 /// `--config`, else in the config dir (`~/.config/cockpit/templates/`).

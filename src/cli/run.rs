@@ -3,75 +3,21 @@ use std::sync::Arc;
 
 use super::args::{Cli, Command, Global, PlaybookCmd};
 use super::clock_output;
+pub use super::failure::Failure;
 use super::output;
 use super::postmortem;
 use super::process_output;
-use crate::app::verbs::{ChecklistCmd, Verb};
-use crate::app::when::parse_when;
-use crate::app::{AppError, Cockpit, Intent};
-use crate::config::{BUILTIN_PLAYBOOKS, Config, ConfigError, Paths, load_playbooks};
+use crate::config::{BUILTIN_PLAYBOOKS, Config, Paths, load_playbooks};
 use crate::domain::Playbook;
 use crate::domain::RuleError;
 use crate::domain::clocks::{check_in_loop, check_in_too_soon};
 use crate::domain::event::FollowUp;
 use crate::domain::time::{Clock, SystemClock};
 use crate::journal::{Journal, TimelineQuery};
+use crate::services::verbs::{ChecklistCmd, Verb};
+use crate::services::when::parse_when;
+use crate::services::{AppError, Cockpit, Intent};
 use crate::sync::Router;
-
-/// A command that failed: one line for stderr and the exit code.
-#[derive(Debug)]
-pub struct Failure {
-    pub code: u8,
-    pub message: String,
-}
-
-impl Failure {
-    pub(super) fn usage(message: impl Into<String>) -> Self {
-        Self {
-            code: 2,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<AppError> for Failure {
-    fn from(e: AppError) -> Self {
-        // A value the playbook does not know is a usage error, like a bad flag.
-        let code = match e.rule() {
-            Some(
-                RuleError::UnknownSeverity { .. }
-                | RuleError::UnknownState { .. }
-                | RuleError::UnknownRole { .. }
-                | RuleError::UnknownTag { .. }
-                | RuleError::UnknownLinkKind { .. }
-                | RuleError::UnknownServiceStatus { .. }
-                | RuleError::UnknownClock { .. }
-                | RuleError::UnknownChecklist { .. }
-                | RuleError::UnknownStep { .. },
-            ) => 2,
-            _ => 1,
-        };
-        Self {
-            code,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<ConfigError> for Failure {
-    fn from(e: ConfigError) -> Self {
-        Self {
-            code: 1,
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<crate::journal::JournalError> for Failure {
-    fn from(e: crate::journal::JournalError) -> Self {
-        AppError::from(e).into()
-    }
-}
 
 /// clap renders a usage error over several lines (message, tips, usage,
 /// "For more information"); the user gets one: the message and the usage.

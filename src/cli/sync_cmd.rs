@@ -7,28 +7,15 @@ use serde_json::json;
 use std::time::Duration;
 
 use super::args::{Global, SyncCmd};
-use super::run::Failure;
-use crate::app::{Cockpit, Intent};
+use super::failure::Failure;
 use crate::config::{Config, EndpointKind};
 use crate::domain::sanitize::{clean_line, clean_output};
+use crate::services::{Cockpit, Intent};
 use crate::sync::adapters::alertmanager;
 use crate::sync::{
     Deliverer, Outbox, OutboxError, OutboxRow, PassReport, RowFilter, SyncHandle, SyncSettings,
     Target, drop_row,
 };
-
-impl From<OutboxError> for Failure {
-    fn from(e: OutboxError) -> Self {
-        let code = match e {
-            OutboxError::NoSuchRow(_) | OutboxError::NotParked { .. } => 2,
-            _ => 1,
-        };
-        Self {
-            code,
-            message: e.to_string(),
-        }
-    }
-}
 
 fn failure(message: impl Into<String>) -> Failure {
     Failure {

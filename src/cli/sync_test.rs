@@ -5,7 +5,7 @@
 use chrono::Utc;
 use std::sync::Arc;
 
-use super::run::Failure;
+use super::failure::Failure;
 use crate::config::{Config, EndpointKind};
 use crate::domain::sanitize::clean_line;
 use crate::domain::{EventId, IncidentId};

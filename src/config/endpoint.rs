@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toml::Spanned;
 
-use super::file::ConfigError;
+use super::error::ConfigError;
 use super::mail::{MailSettings, RawMail, check_mail};
 use crate::domain::event::KIND_NAMES;
 use crate::domain::playbook::parse_duration;

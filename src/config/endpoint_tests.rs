@@ -149,7 +149,10 @@ fn secrets_come_from_the_environment_or_a_private_file() {
         Err(SecretError::MissingEnv(var.into()))
     );
     // SAFETY: no other test reads or writes this variable.
-    unsafe { std::env::set_var(var, "tok-123\n") };
+    #[allow(unsafe_code)]
+    unsafe {
+        std::env::set_var(var, "tok-123\n")
+    };
     let s = SecretRef::Env(var.into()).resolve().unwrap();
     assert_eq!(s.expose(), "tok-123");
     assert_eq!(format!("{s:?}"), "Secret(****)");

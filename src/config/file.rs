@@ -2,7 +2,7 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 use super::endpoint::{Endpoint, RawEndpoint, check_endpoints, check_unique};
-use crate::domain::playbook::PlaybookError;
+pub use super::error::ConfigError;
 
 /// The user's `config.toml`. Every key is optional.
 #[derive(Debug, Default, Clone)]
@@ -37,25 +37,6 @@ struct RawConfig {
     pub timezone: Option<String>,
     #[serde(default, rename = "endpoint")]
     endpoints: Vec<RawEndpoint>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read {}: {detail}", .path.display())]
-    Read { path: PathBuf, detail: String },
-    #[error("{}:{}: {key}: {message}", .path.display(), .line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()))]
-    Invalid {
-        path: PathBuf,
-        line: Option<usize>,
-        key: String,
-        message: String,
-    },
-    #[error(transparent)]
-    Playbook(#[from] PlaybookError),
-    #[error(
-        "unknown time zone `{0}` in the configuration; use an IANA name like \"Europe/London\""
-    )]
-    TimeZone(String),
 }
 
 impl Config {

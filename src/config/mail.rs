@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use toml::Spanned;
 
 use super::endpoint::{Checker, SecretRef};
-use super::file::ConfigError;
+use super::error::ConfigError;
 
 /// How the connection is protected. There is no plain-text mode: the password
 /// would cross the network in the clear.

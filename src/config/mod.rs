@@ -3,6 +3,7 @@
 //! file, the line and the key.
 
 mod endpoint;
+mod error;
 mod file;
 mod mail;
 mod paths;

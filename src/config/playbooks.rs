@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use super::file::ConfigError;
+use super::error::ConfigError;
 use crate::domain::playbook::{Playbook, PlaybookSet};
 
 /// The playbooks compiled into the binary: (file name, TOML).

@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::draft::{HandoffBriefing, HandoffRecord};
+use super::model::{HandoffBriefing, HandoffRecord};
 use crate::domain::message;
 use crate::domain::roster::Handoff;
 use crate::domain::{Incident, Playbook};

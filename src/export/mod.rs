@@ -24,6 +24,7 @@ pub mod draft;
 mod handoffs;
 pub mod lint;
 pub mod live;
+mod model;
 mod render;
 mod roles;
 mod sections;

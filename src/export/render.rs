@@ -12,7 +12,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use super::draft::Postmortem;
+use super::model::Postmortem;
 use crate::domain::time::human_duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::draft::{Acknowledgement, ReviewMeeting, RoleStint};
+use super::model::{Acknowledgement, ReviewMeeting, RoleStint};
 use crate::domain::{Event, EventKind, Incident, Playbook};
 
 /// The playbook's spelling of a role key as written in an event.

@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use super::draft::{
+use super::handoffs;
+use super::lint::lint_text;
+use super::model::{
     Decision, Entry, FollowUpItem, Hypothesis, Link, Mitigation, Review, Step, TimelineEntry,
     WritingFinding,
 };
-use super::handoffs;
-use super::lint::lint_text;
 use super::roles::role_key;
 use crate::domain::describe::describe;
 use crate::domain::incident::ActionStatus;

@@ -43,9 +43,22 @@ pub enum JournalError {
     ReadOnly { path: PathBuf },
     #[error("no journal at {}: nothing has been recorded there yet (`cockpit declare` starts one)", .path.display())]
     NoJournal { path: PathBuf },
+    #[error("journal {}: {row}", .path.display())]
+    BadRow { path: PathBuf, row: BadRow },
     #[error("journal {}: {source}", .path.display())]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
     },
+}
+
+/// A value in the events table no cockpit writes (a bad time or id): the
+/// row's sequence number says where, instead of a silent 1970 or nil id.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("event row {seq}: `{column}` is not {expected}: {value:?}")]
+pub struct BadRow {
+    pub seq: i64,
+    pub column: &'static str,
+    pub expected: &'static str,
+    pub value: String,
 }

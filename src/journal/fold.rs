@@ -3,7 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::error::BadRow;
 use crate::domain::{Event, EventId, EventKind, IncidentId};
+
+const TIME: &str = "an RFC 3339 time";
 
 /// One row as the fold reads it, from the columns' text borrowed in place (no
 /// `String` per column) and with its incident known from the query: a journal
@@ -15,12 +18,27 @@ pub(super) fn fold_event(r: &rusqlite::Row<'_>, incident: IncidentId) -> rusqlit
             rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
         })
     };
+    // A value that does not parse is an error naming the row, as in
+    // `row_to_event` (issue 11: never a silent default).
+    let bad = |i: usize, column: &'static str, expected: &'static str, value: &str| {
+        let row = BadRow {
+            seq: r.get(0).unwrap_or(-1),
+            column,
+            expected,
+            value: value.to_string(),
+        };
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(row))
+    };
+    let id = text(1)?;
+    let at = text(3)?;
+    let recorded_at = text(4)?;
     Ok(Event {
         seq: Some(r.get(0)?),
-        id: EventId::parse(text(1)?).unwrap_or_default(),
+        id: EventId::parse(id).ok_or_else(|| bad(1, "id", "a UUID", id))?,
         incident,
-        at: fold_ts(text(3)?),
-        recorded_at: fold_ts(text(4)?),
+        at: fold_ts(at).ok_or_else(|| bad(3, "at", TIME, at))?,
+        recorded_at: fold_ts(recorded_at)
+            .ok_or_else(|| bad(4, "recorded_at", TIME, recorded_at))?,
         author: text(5)?.to_string(),
         kind: EventKind::from_columns(text(6)?, text(7)?),
     })
@@ -28,7 +46,7 @@ pub(super) fn fold_event(r: &rusqlite::Row<'_>, incident: IncidentId) -> rusqlit
 
 /// `parse_ts` for the form `ts` writes ("2026-11-21T10:00:00.000000Z"),
 /// without chrono's general RFC 3339 parser; any other form goes to it.
-fn fold_ts(s: &str) -> DateTime<Utc> {
+fn fold_ts(s: &str) -> Option<DateTime<Utc>> {
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         b.get(r)?.iter().try_fold(0u32, |n, c| {
@@ -53,10 +71,10 @@ fn fold_ts(s: &str) -> DateTime<Utc> {
         )?;
         Some(date.and_time(time).and_utc())
     };
-    shape
-        .then(fast)
-        .flatten()
-        .unwrap_or_else(|| super::store::parse_ts(s))
+    match shape.then(fast).flatten() {
+        Some(t) => Some(t),
+        None => super::store::parse_ts(s),
+    }
 }
 
 #[cfg(test)]
@@ -70,7 +88,7 @@ mod tests {
             .with_timezone(&Utc);
         let written = crate::journal::store::ts(t);
         assert_eq!(written, "2026-11-21T10:04:05.123456Z");
-        assert_eq!(fold_ts(&written), t);
+        assert_eq!(fold_ts(&written), Some(t));
         for other in [
             "2026-11-21T11:04:05.123456+01:00",
             "2026-11-21T10:04:05Z",
@@ -82,7 +100,7 @@ mod tests {
                 "{other}"
             );
         }
-        // Out of range or not a time: what `parse_ts` makes of it.
+        // Out of range or not a time: none, as `parse_ts` (the row is reported).
         for bad in [
             "2026-13-21T10:04:05.123456Z",
             "2026-11-21T10:04:05.12345xZ",

@@ -19,7 +19,7 @@ mod store;
 mod timeline;
 
 pub use busy::{BUSY_TIMEOUT, busy_timeout};
-pub use error::JournalError;
+pub use error::{BadRow, JournalError};
 pub use health::Health;
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 pub use store::{Journal, OutboxItem, OutboxRouter, OutboxWake, TimelineQuery};

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::busy::{busy_wait, retry_when_busy};
-use super::error::JournalError;
+use super::error::{BadRow, JournalError};
 use super::fold::fold_event;
 use super::immediate::Immediate;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
@@ -617,6 +617,15 @@ fn open_error(path: &Path, e: rusqlite::Error) -> JournalError {
 }
 
 pub(super) fn sql(path: &Path, e: rusqlite::Error) -> JournalError {
+    // A value no cockpit writes (see `column`): say which row, not "conversion error".
+    if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e
+        && let Some(row) = inner.downcast_ref::<BadRow>()
+    {
+        return JournalError::BadRow {
+            path: path.into(),
+            row: row.clone(),
+        };
+    }
     match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => JournalError::Corrupt {
             path: path.into(),
@@ -646,23 +655,45 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-pub(super) fn parse_ts(s: &str) -> DateTime<Utc> {
+/// Column `i` of an events row, parsed by `parse`; a value that does not
+/// parse is an error naming the row (never a default).
+pub(super) fn column<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    column: &'static str,
+    expected: &'static str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let value: String = r.get(i)?;
+    parse(&value).ok_or_else(|| {
+        let seq = r.get(0).unwrap_or(-1);
+        let bad = BadRow {
+            seq,
+            column,
+            expected,
+            value,
+        };
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(bad))
+    })
+}
+
+pub(super) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
+        .ok()
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
 pub(super) fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
-    let id: String = r.get(1)?;
-    let incident: String = r.get(2)?;
+    const TIME: &str = "an RFC 3339 time";
+    const UUID: &str = "a UUID";
     let kind: String = r.get(6)?;
     let body: String = r.get(7)?;
     Ok(Event {
         seq: Some(r.get(0)?),
-        id: EventId::parse(&id).unwrap_or_default(),
-        incident: IncidentId::parse(&incident).unwrap_or_default(),
-        at: parse_ts(&r.get::<_, String>(3)?),
-        recorded_at: parse_ts(&r.get::<_, String>(4)?),
+        id: column(r, 1, "id", UUID, EventId::parse)?,
+        incident: column(r, 2, "incident", UUID, IncidentId::parse)?,
+        at: column(r, 3, "at", TIME, parse_ts)?,
+        recorded_at: column(r, 4, "recorded_at", TIME, parse_ts)?,
         author: r.get(5)?,
         kind: EventKind::from_columns(&kind, &body),
     })

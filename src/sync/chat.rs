@@ -9,10 +9,20 @@ use std::sync::{Arc, Mutex};
 use super::adapters::matrix;
 use super::backoff::Outcome;
 use super::http::{HttpRequest, Target, client, send};
-use super::worker::Deliverer;
+use super::outbox::OutboxError;
 use crate::config::EndpointKind;
 use crate::domain::time::Clock;
 use crate::journal::{Journal, JournalError};
+
+/// Which incident a room belongs to: the one its endpoint last had an outbox
+/// row for. The deliverer answers it (`sync::worker`); chat asks through this
+/// trait so the two files do not import each other.
+pub trait RoomOwners {
+    fn room_owner(
+        &self,
+        endpoint: &str,
+    ) -> impl Future<Output = Result<Option<crate::domain::IncidentId>, OutboxError>> + Send;
+}
 
 /// Reads Matrix rooms back into the timeline as notes tagged `chat`.
 pub struct ChatReader {
@@ -47,7 +57,7 @@ impl ChatReader {
 
     /// Read every room once; returns how many new notes were added. Errors
     /// are per room and redacted.
-    pub async fn read(&mut self, deliverer: &Deliverer) -> (usize, Vec<String>) {
+    pub async fn read(&mut self, deliverer: &(impl RoomOwners + Sync)) -> (usize, Vec<String>) {
         let mut added = 0;
         let mut problems = Vec::new();
         for t in self.rooms.clone() {
@@ -61,10 +71,14 @@ impl ChatReader {
         (added, problems)
     }
 
-    async fn read_room(&mut self, t: &Target, deliverer: &Deliverer) -> Result<usize, String> {
+    async fn read_room(
+        &mut self,
+        t: &Target,
+        deliverer: &(impl RoomOwners + Sync),
+    ) -> Result<usize, String> {
         // The room belongs to the incident it was last told about, while open.
         let Some(incident) = deliverer
-            .last_incident(t.name())
+            .room_owner(t.name())
             .await
             .map_err(|e| e.to_string())?
         else {

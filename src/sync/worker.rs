@@ -17,7 +17,7 @@ use tokio::time::MissedTickBehavior;
 
 use super::adapters;
 use super::backoff::{Backoff, Outcome};
-use super::chat::ChatReader;
+use super::chat::{ChatReader, RoomOwners};
 use super::document::Publisher;
 use super::health::SyncHealth;
 use super::http::{Target, client};
@@ -338,6 +338,15 @@ impl Deliverer {
     ) -> Result<Option<crate::domain::IncidentId>, OutboxError> {
         let e = endpoint.to_string();
         self.db(move |ob| ob.last_incident(&e)).await
+    }
+}
+
+impl RoomOwners for Deliverer {
+    fn room_owner(
+        &self,
+        endpoint: &str,
+    ) -> impl Future<Output = Result<Option<crate::domain::IncidentId>, OutboxError>> + Send {
+        self.last_incident(endpoint)
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
-use super::Ctx;
+use super::context::Ctx;
 use super::text::{columns, fit, safe};
 use crate::app::keymap::{Command, Mode};
 use crate::app::model::Pane;

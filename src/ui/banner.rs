@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::Ctx;
+use super::context::Ctx;
 use super::text::fit;
 use crate::app::keymap::{Command, Mode};
 use crate::domain::clocks::ClockState;

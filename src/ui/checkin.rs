@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use tui_big_text::{BigText, PixelSize};
 
-use super::Ctx;
+use super::context::Ctx;
 use super::text::{fit, safe};
 use crate::app::model::Pane;
 use crate::domain::clocks::{ClockKind, ClockState};

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
-use super::Ctx;
+use super::context::Ctx;
 use super::text::{fit, safe};
 use crate::app::keymap::{Command, Mode};
 use crate::app::model::Level;

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::Ctx;
+use super::context::Ctx;
 use super::text::{columns, pad, safe};
 use crate::domain::time::human_minutes;
 

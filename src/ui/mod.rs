@@ -5,6 +5,7 @@
 mod actions;
 mod banner;
 mod checkin;
+mod context;
 mod editor;
 mod header;
 pub mod layout;
@@ -16,21 +17,15 @@ pub mod terminal;
 pub mod text;
 pub mod theme;
 mod timeline;
+mod widgets;
 
-use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+pub use context::Ctx;
 use theme::Theme;
 
 use crate::app::model::Model;
-
-/// What every pane reads from.
-pub struct Ctx<'a> {
-    pub model: &'a Model,
-    pub theme: Theme,
-    pub now: DateTime<Utc>,
-}
 
 /// Draw the whole screen into `buf`.
 pub fn render(area: Rect, buf: &mut Buffer, model: &Model, theme: Theme) {

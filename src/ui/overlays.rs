@@ -5,12 +5,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
-use ratatui_textarea::TextArea;
 
-use super::Ctx;
-use super::layout::centered;
+use super::context::Ctx;
 use super::text::{fit, safe};
-use crate::app::keymap::Mode;
+use super::widgets::{field, frame};
+use crate::app::keymap::{Command, Mode};
 use crate::app::model::{CheckInForm, CommandLine, DeclareForm, Overlay, Prompt, VERDICTS};
 use crate::domain::playbook::format_duration;
 use crate::domain::time::human_minutes;
@@ -33,30 +32,6 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     }
 }
 
-pub(super) fn frame(area: Rect, buf: &mut Buffer, cx: &Ctx, title: &str, w: u16, h: u16) -> Rect {
-    let r = centered(area, w, h);
-    Clear.render(r, buf);
-    let block = Block::bordered()
-        .title(format!(" {title} "))
-        .border_style(cx.theme.border(true));
-    let inner = block.inner(r);
-    block.render(r, buf);
-    inner
-}
-
-pub(super) fn field(area: Rect, buf: &mut Buffer, cx: &Ctx, ta: &TextArea<'static>, active: bool) {
-    let mut ta = ta.clone();
-    if !active {
-        ta.set_cursor_style(ratatui::style::Style::default());
-    }
-    ta.set_style(if active {
-        cx.theme.selected()
-    } else {
-        cx.theme.base()
-    });
-    ta.render(area, buf);
-}
-
 fn help(area: Rect, buf: &mut Buffer, cx: &Ctx, scroll: u16) {
     let inner = frame(
         area,
@@ -71,7 +46,22 @@ fn help(area: Rect, buf: &mut Buffer, cx: &Ctx, scroll: u16) {
         format!("keymap: {}", cx.model.keymap.name),
         t.dim(),
     ))];
-    for (mode, title) in [(Mode::Normal, "Panes"), (Mode::Insert, "Note editor")] {
+    let km = &cx.model.keymap;
+    // An overlay's table is titled with the key that opens it.
+    let opened_by = |what: &str, cmd| match km.key_for(Mode::Normal, cmd) {
+        Some(k) => format!("{what} ({k})"),
+        None => what.to_string(),
+    };
+    for (mode, title) in [
+        (Mode::Normal, "Panes".to_string()),
+        (Mode::Insert, "Note editor".to_string()),
+        (Mode::Close, opened_by("Close the incident", Command::Close)),
+        (
+            Mode::Checklists,
+            opened_by("Checklists", Command::Checklists),
+        ),
+        (Mode::Sync, opened_by("Sync", Command::Sync)),
+    ] {
         lines.push(Line::from(Span::styled(title, t.title())));
         for (cmd, keys) in cx.model.keymap.bindings(mode) {
             lines.push(Line::from(vec![

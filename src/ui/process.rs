@@ -7,9 +7,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::Ctx;
-use super::overlays::{field, frame};
+use super::context::Ctx;
 use super::text::{fit, safe};
+use super::widgets::{field, frame};
+use crate::app::keymap::{Command, Mode};
 use crate::app::model::{HANDOFF_FIELDS, HandoffForm};
 use crate::domain::checklist::StepStatus;
 use crate::domain::time::human_minutes;
@@ -47,14 +48,15 @@ pub fn handoff(area: Rect, buf: &mut Buffer, cx: &Ctx, h: &HandoffForm) {
 }
 
 pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
-    let inner = frame(
-        area,
-        buf,
-        cx,
-        "Close the incident · r ask · o object · w withdraw · c close · Esc",
-        84,
-        16,
+    let k = |c| key(cx, Mode::Close, c);
+    let title = format!(
+        "Close the incident · {} ask · {} object · {} withdraw · {} close · Esc",
+        k(Command::RequestClose),
+        k(Command::ObjectToClose),
+        k(Command::WithdrawObjection),
+        k(Command::ConfirmClose)
     );
+    let inner = frame(area, buf, cx, &title, 84, 16);
     let Some(c) = &cx.model.current else { return };
     let t = cx.theme;
     let r = c.incident.close_readiness(&c.playbook, cx.now);
@@ -69,7 +71,10 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             human_minutes(cx.now - req.at)
         ))),
         None => lines.push(Line::from(Span::styled(
-            "not asked yet: r asks the room (and the chat, when configured)",
+            format!(
+                "not asked yet: {} asks the room (and the chat, when configured)",
+                k(Command::RequestClose)
+            ),
             t.dim(),
         ))),
     }
@@ -117,7 +122,7 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             Span::raw(safe(why)),
         ])),
         (None, None) => lines.push(Line::from(Span::styled(
-            "ready: c closes the incident",
+            format!("ready: {} closes the incident", k(Command::ConfirmClose)),
             t.ok(),
         ))),
     }
@@ -127,14 +132,12 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
 }
 
 pub fn checklists(area: Rect, buf: &mut Buffer, cx: &Ctx, checklist: usize, step: usize) {
-    let inner = frame(
-        area,
-        buf,
-        cx,
-        "Checklists · ←/→ list · j/k step · Enter ticks · n ticks with a note · u unticks · Esc",
-        100,
-        area.height.saturating_sub(4),
+    let title = format!(
+        "Checklists · ←/→ list · j/k step · Enter ticks · {} ticks with a note · {} unticks · Esc",
+        key(cx, Mode::Checklists, Command::TickWithNote),
+        key(cx, Mode::Checklists, Command::Untick)
     );
+    let inner = frame(area, buf, cx, &title, 100, area.height.saturating_sub(4));
     let Some(c) = &cx.model.current else { return };
     let t = cx.theme;
     let lists = c.incident.checklists(&c.playbook);
@@ -214,14 +217,12 @@ pub fn sync(
     rows: &[crate::sync::OutboxRow],
     selected: usize,
 ) {
-    let inner = frame(
-        area,
-        buf,
-        cx,
-        "Sync · j/k move · r retries a parked row · x drops it · Esc",
-        110,
-        area.height.saturating_sub(4),
+    let title = format!(
+        "Sync · j/k move · {} retries a parked row · {} drops it · Esc",
+        key(cx, Mode::Sync, Command::RetryRow),
+        key(cx, Mode::Sync, Command::DropRow)
     );
+    let inner = frame(area, buf, cx, &title, 110, area.height.saturating_sub(4));
     let t = cx.theme;
     let mut lines = Vec::new();
     if let Some(h) = &cx.model.sync {
@@ -281,4 +282,12 @@ pub fn sync(
         }
     }
     Paragraph::new(lines).render(inner, buf);
+}
+
+/// The key bound to `cmd` in an overlay's table ("?" when a user's keymap unbound it).
+fn key(cx: &Ctx, mode: Mode, cmd: Command) -> String {
+    cx.model
+        .keymap
+        .key_for(mode, cmd)
+        .unwrap_or_else(|| "?".into())
 }

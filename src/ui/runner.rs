@@ -15,11 +15,11 @@ use tokio::signal::unix::{SignalKind, signal};
 use super::layout;
 use super::terminal;
 use super::theme::Theme;
-use crate::app::Cockpit;
 use crate::app::keymap::{DEFAULT_KEYMAP, Keymap, VIM_KEYMAP};
 use crate::app::model::{Level, Model};
 use crate::app::update::{Effect, Msg, update};
-use crate::app::worker::{Reply, Worker};
+use crate::services::Cockpit;
+use crate::services::worker::{Reply, Worker};
 
 /// The keymap to use: "default", "vim" or a file, then the user's overrides.
 /// A bad file is reported and the default is used instead.
@@ -115,7 +115,6 @@ async fn event_loop(
         Utc::now(),
     );
     model.zone = cockpit.zone;
-    model.sync = first_health;
     let mut sync_health = sync.as_ref().map(|s| s.watch());
     model.wanted = incident;
     model.declare_playbook = cockpit.journal.playbooks().get(&cockpit.playbook);
@@ -142,6 +141,8 @@ async fn event_loop(
     // What the terminal shows: a message that changes nothing on screen (most
     // ticks, now that idle clocks show minutes) writes nothing to it.
     let mut shown: Option<Buffer> = None;
+    // Messages read alongside another (the sync health with a tick), updated first.
+    let mut queued: Vec<Msg> = first_health.into_iter().map(Msg::Sync).collect();
     loop {
         let size = term.size()?;
         let area = Rect::new(0, 0, size.width, size.height);
@@ -182,7 +183,7 @@ async fn event_loop(
                     if let Some(w) = &mut sync_health
                         && w.has_changed().unwrap_or(false)
                     {
-                        model.sync = Some(w.borrow_and_update().clone());
+                        queued.push(Msg::Sync(w.borrow_and_update().clone()));
                     }
                     Msg::Tick(Utc::now())
                 }
@@ -192,25 +193,17 @@ async fn event_loop(
             _ = sigint.recv() => break,
         };
         after_enter = matches!(&msg, Msg::Key(k) if k.code == crossterm::event::KeyCode::Enter);
-        let mut effects = update(&mut model, msg);
+        let mut effects: Vec<Effect> = queued
+            .drain(..)
+            .flat_map(|q| update(&mut model, q))
+            .collect();
+        effects.extend(update(&mut model, msg));
         // Take every reply already waiting before drawing once.
         while let Ok(r) = replies.try_recv() {
             effects.extend(update(&mut model, Msg::Worker(r)));
         }
         for e in effects {
-            match e {
-                Effect::Send(req) => worker.send(req),
-                Effect::Bell => {
-                    let _ = std::io::stdout().write_all(b"\x07");
-                    let _ = std::io::stdout().flush();
-                }
-                Effect::Notify(n) => notifier.send(n),
-                Effect::SyncNow => {
-                    if let Some(s) = &sync {
-                        s.force();
-                    }
-                }
-            }
+            execute(e, &worker, &notifier, sync.as_ref());
         }
         if model.quit {
             break;
@@ -221,6 +214,28 @@ async fn event_loop(
         s.stop();
     }
     Ok(())
+}
+
+/// The one executor of the screen's side effects: `update` decides, this does.
+fn execute(
+    e: Effect,
+    worker: &Worker,
+    notifier: &crate::notify::Notifier,
+    sync: Option<&crate::sync::SyncHandle>,
+) {
+    match e {
+        Effect::Send(req) => worker.send(req),
+        Effect::Bell => {
+            let _ = std::io::stdout().write_all(b"\x07");
+            let _ = std::io::stdout().flush();
+        }
+        Effect::Notify(n) => notifier.send(n),
+        Effect::SyncNow => {
+            if let Some(s) = sync {
+                s.force();
+            }
+        }
+    }
 }
 
 /// Terminal events the model cares about; `None` means "just redraw" (resize).

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
-use super::Ctx;
+use super::context::Ctx;
 use super::text::{fit, pad, safe};
 use crate::app::model::Pane;
 use crate::journal::TimelineFilter;

@@ -10,11 +10,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use cockpit::app::Cockpit;
 use cockpit::cli::{Cli, execute};
 use cockpit::config::load_playbooks;
 use cockpit::domain::time::{Clock, FixedClock};
 use cockpit::journal::Journal;
+use cockpit::services::Cockpit;
 
 pub const BASE: &str = "2026-03-10T23:40:00Z";
 

@@ -256,8 +256,7 @@ pub struct Tmpfs(pub PathBuf);
 impl Tmpfs {
     /// `None` (with a loud message) when not root.
     pub fn mount(dir: &Path, size: &str) -> Option<Self> {
-        // SAFETY: geteuid has no preconditions.
-        if unsafe { libc::geteuid() } != 0 {
+        if !rustix::process::geteuid().is_root() {
             eprintln!(
                 "SKIPPED: mounting a small filesystem needs root (CI runs as root); \
                  the full-disk test did NOT run"

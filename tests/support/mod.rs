@@ -13,15 +13,15 @@ use ratatui::layout::Rect;
 use std::sync::Arc;
 use uuid::Uuid;
 
-use cockpit::app::describe::describe;
 use cockpit::app::keymap::{DEFAULT_KEYMAP, Keymap};
 use cockpit::app::model::Model;
 use cockpit::app::update::{Effect, Msg, update};
-use cockpit::app::worker::{IncidentSummary, Reply, Request, TimelineRow};
 use cockpit::config::BUILTIN_PLAYBOOKS;
 use cockpit::domain::event::{ActionUpdate, CheckIn, Proposal, Trend};
 use cockpit::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 use cockpit::journal::TimelineFilter;
+use cockpit::services::describe::describe;
+use cockpit::services::worker::{IncidentSummary, Reply, Request, TimelineRow};
 use cockpit::ui::theme::Theme;
 
 /// When every story starts: 2026-11-21 10:00:00 UTC.

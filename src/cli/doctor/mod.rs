@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::io::Write;
 
 use super::args::Global;
-use super::run::Failure;
+use super::failure::Failure;
 use crate::domain::sanitize::clean_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

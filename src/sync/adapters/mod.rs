@@ -17,6 +17,9 @@ pub mod tickets;
 pub mod zendesk;
 
 pub mod slack_post;
+mod text;
+
+pub use text::truncate;
 
 use chrono::{DateTime, Utc};
 
@@ -137,7 +140,6 @@ pub async fn deliver(
         Err(other) => other,
     }
 }
-
 /// Whatever an endpoint said, through the redactor before it is stored.
 fn redacted(target: &Target, outcome: Outcome) -> Outcome {
     match outcome {
@@ -179,13 +181,4 @@ pub async fn deliver_group(
         out.push(deliver(client, target, r, now).await);
     }
     out
-}
-
-/// Shorten to `max` characters (Slack topics: 250; PagerDuty summaries: 1024).
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        s.chars().take(max.saturating_sub(1)).collect::<String>() + "…"
-    }
 }

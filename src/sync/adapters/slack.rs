@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::truncate;
+use super::text::truncate;
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Delivery;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};

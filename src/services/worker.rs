@@ -9,8 +9,9 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::cockpit::Cockpit;
-use super::describe::describe;
+use super::error::WorkerError;
 use super::intent::Intent;
+use crate::domain::describe::describe;
 use crate::domain::{Event, Incident, IncidentId, Playbook};
 use crate::journal::{TimelineFilter, TimelineKey, key_of};
 
@@ -70,10 +71,10 @@ pub enum Request {
         row: i64,
         reason: String,
     },
-    /// Write the postmortem draft of the current incident into `dir`.
+    /// Write the postmortem draft of the current incident into the
+    /// directory the cockpit was started in.
     Export {
         format: crate::export::Format,
-        dir: std::path::PathBuf,
     },
     Shutdown,
 }
@@ -110,12 +111,12 @@ pub enum Reply {
     /// `Ok` carries the words for the status line.
     Acted {
         token: u64,
-        result: Result<String, String>,
+        result: Result<String, WorkerError>,
     },
-    SyncRows(Result<Vec<crate::sync::OutboxRow>, String>),
+    SyncRows(Result<Vec<crate::sync::OutboxRow>, WorkerError>),
     /// The draft's path and how many writing findings it has.
-    Exported(Result<(std::path::PathBuf, usize), String>),
-    Failed(String),
+    Exported(Result<(std::path::PathBuf, usize), WorkerError>),
+    Failed(WorkerError),
 }
 
 pub struct Worker {
@@ -185,11 +186,11 @@ impl State {
         }
     }
 
-    fn report<T>(&self, r: Result<T, impl std::fmt::Display>) -> Option<T> {
+    fn report<T>(&self, r: Result<T, impl Into<WorkerError>>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                (self.send)(Reply::Failed(e.to_string()));
+                (self.send)(Reply::Failed(e.into()));
                 None
             }
         }
@@ -253,7 +254,7 @@ impl State {
                     }
                     Err(e) => (self.send)(Reply::Acted {
                         token,
-                        result: Err(e.to_string()),
+                        result: Err(e.into()),
                     }),
                 }
             }
@@ -265,7 +266,7 @@ impl State {
                 let r = crate::sync::Outbox::open(&self.cockpit.journal).and_then(|o| o.retry(id));
                 let result = r
                     .map(|row| format!("row {} to {} is back in line", row.id, row.endpoint))
-                    .map_err(|e| e.to_string());
+                    .map_err(WorkerError::from);
                 (self.send)(Reply::Acted { token: 0, result });
                 (self.send)(Reply::SyncRows(self.sync_rows()));
             }
@@ -283,12 +284,14 @@ impl State {
                         )
                     })
                     .map(|_| format!("row {row} dropped; the timeline records it"))
-                    .map_err(|e| e.to_string());
+                    .map_err(WorkerError::from);
                 (self.send)(Reply::Acted { token: 0, result });
                 (self.send)(Reply::SyncRows(self.sync_rows()));
                 self.refresh();
             }
-            Request::Export { format, dir } => {
+            Request::Export { format } => {
+                // Read here, on the executor's side: `update` stays free of the environment.
+                let dir = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
                 let result = self.export(format, &dir);
                 (self.send)(Reply::Exported(result));
             }
@@ -296,10 +299,10 @@ impl State {
         }
     }
 
-    fn sync_rows(&self) -> Result<Vec<crate::sync::OutboxRow>, String> {
+    fn sync_rows(&self) -> Result<Vec<crate::sync::OutboxRow>, WorkerError> {
         crate::sync::Outbox::open(&self.cockpit.journal)
             .and_then(|o| o.rows(crate::sync::RowFilter::Open, 200))
-            .map_err(|e| e.to_string())
+            .map_err(WorkerError::from)
     }
 
     /// Draft the postmortem from the whole journal of the current incident (007).
@@ -307,17 +310,14 @@ impl State {
         &mut self,
         format: crate::export::Format,
         dir: &std::path::Path,
-    ) -> Result<(std::path::PathBuf, usize), String> {
-        let id = self.current.ok_or("no incident to export")?;
+    ) -> Result<(std::path::PathBuf, usize), WorkerError> {
+        let id = self.current.ok_or(WorkerError::NoIncident)?;
         let j = &mut self.cockpit.journal;
-        let events = j
-            .events(id, &crate::journal::TimelineQuery::default())
-            .map_err(|e| e.to_string())?;
-        let pb = j.playbook_of(id).map_err(|e| e.to_string())?;
-        let incident = j.incident(id).map_err(|e| e.to_string())?.clone();
+        let events = j.events(id, &crate::journal::TimelineQuery::default())?;
+        let pb = j.playbook_of(id)?;
+        let incident = j.incident(id)?.clone();
         let user_templates = crate::config::Paths::discover().map(|p| p.user_templates());
-        let templates =
-            crate::export::Templates::load(user_templates.as_deref()).map_err(|e| e.to_string())?;
+        let templates = crate::export::Templates::load(user_templates.as_deref())?;
         let now = self.cockpit.now();
         let written = crate::export::write_draft(
             &incident,
@@ -328,8 +328,7 @@ impl State {
             format,
             &templates,
             dir,
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
         Ok((written.path, written.findings))
     }
 
@@ -430,7 +429,7 @@ impl State {
             let i = match self.cockpit.journal.incident(id) {
                 Ok(i) => i,
                 Err(e) => {
-                    (self.send)(Reply::Failed(e.to_string()));
+                    (self.send)(Reply::Failed(e.into()));
                     return;
                 }
             };
