@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use toml::Spanned;
 
-use super::endpoint::{Checker, SecretRef};
+use super::checker::Checker;
 use super::error::ConfigError;
+use super::secret::SecretRef;
 
 /// How the connection is protected. There is no plain-text mode: the password
 /// would cross the network in the clear.

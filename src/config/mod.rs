@@ -2,12 +2,14 @@
 //! environment and command line (applied by the caller). Errors name the
 //! file, the line and the key.
 
+mod checker;
 mod endpoint;
 mod error;
 mod file;
 mod mail;
 mod paths;
 mod playbooks;
+mod secret;
 
 pub use endpoint::{
     DEFAULT_TIMEOUT, Endpoint, EndpointKind, Secret, SecretError, SecretRef, UrlSetting,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::busy::{busy_wait, retry_when_busy};
 use super::error::{BadRow, JournalError};
-use super::fold::fold_event;
+use super::fold::{fold_event, parse_ts};
 use super::immediate::Immediate;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 use crate::domain::playbook::PlaybookSet;
@@ -675,12 +675,6 @@ pub(super) fn column<T>(
         };
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(bad))
     })
-}
-
-pub(super) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 pub(super) fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {

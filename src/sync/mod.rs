@@ -20,6 +20,7 @@ pub mod http;
 pub mod mail_plan;
 pub mod outbox;
 pub mod plan;
+mod plan_common;
 mod plan_remote;
 pub mod remote_refs;
 

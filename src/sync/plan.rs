@@ -4,6 +4,8 @@
 //! which an endpoint's own `templates` table may override.
 
 use super::delivery::{Delivery, PageAction};
+use super::plan_common::Templates;
+pub use super::plan_common::dedup_key;
 use crate::config::{Endpoint, EndpointKind};
 use crate::domain::message;
 use crate::domain::playbook::Phase;
@@ -284,11 +286,6 @@ fn page(
     })
 }
 
-/// PagerDuty's `dedup_key`: one alert per incident, whoever sends and however often.
-pub fn dedup_key(incident: &Incident) -> String {
-    format!("cockpit-{}", incident.id)
-}
-
 fn webhook_body(event: &Event, incident: &Incident) -> serde_json::Value {
     serde_json::json!({
         "event": event,
@@ -319,20 +316,6 @@ fn fallback_text(event: &Event) -> String {
     match detail {
         Some(d) => format!("{} {kind}: {d}", event.author),
         None => format!("{} {kind}", event.author),
-    }
-}
-
-pub(super) struct Templates<'a> {
-    pub(super) endpoint: &'a Endpoint,
-    pub(super) playbook: &'a Playbook,
-    pub(super) vars: message::Vars,
-}
-
-impl Templates<'_> {
-    /// The domain's one renderer and vocabulary (`domain::message`).
-    pub(super) fn render(&self, key: &str) -> String {
-        let template = message::template(self.playbook, Some(&self.endpoint.templates), key);
-        message::render(template, &self.vars)
     }
 }
 

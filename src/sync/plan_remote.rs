@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::delivery::{Delivery, PageAction, Ticket};
-use super::plan::{Templates, dedup_key};
+use super::plan_common::{Templates, dedup_key};
 use crate::config::{Endpoint, EndpointKind};
 use crate::domain::message::{self, render};
 use crate::domain::playbook::Phase;

@@ -7,7 +7,7 @@
 //! when their lease runs out (outbox.rs; the endpoint's timeout per row
 //! claimed plus 30 s) and delivered then: at-least-once, as always.
 //!
-//! The task itself (`worker::run`) is unchanged: each run gets fresh command
+//! The task itself (`worker::run`, handed in as `start`) is unchanged: each run gets fresh command
 //! and health channels, and this loop forwards the handle's commands to it
 //! and its health to the handle, adding the crash notice.
 
@@ -15,33 +15,36 @@ use chrono::Utc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{mpsc, watch};
 
 use super::health::SyncHealth;
-use super::worker::{Command, SyncSettings, run};
+
+/// What the sync handle asks of the running task.
+pub(super) enum Command {
+    Force,
+    Stop,
+}
 
 /// Longest pause between restarts.
 const MAX_PAUSE: Duration = Duration::from_secs(60);
 
-pub(super) async fn supervise(
-    settings: SyncSettings,
+/// Run `start(commands, health)` (the worker's `run` with its settings and
+/// wake-up, `worker.rs`) until it returns, starting it again after a panic.
+pub(super) async fn supervise<F, Fut>(
+    start: F,
     mut commands: mpsc::UnboundedReceiver<Command>,
-    wake: Arc<Notify>,
     health: watch::Sender<SyncHealth>,
     stop: Arc<AtomicBool>,
-) {
+) where
+    F: Fn(mpsc::UnboundedReceiver<Command>, watch::Sender<SyncHealth>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let mut crashes: u32 = 0;
     let mut notice: Option<String> = None;
     loop {
         let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
         let (h_tx, mut h_rx) = watch::channel(SyncHealth::default());
-        let mut task = tokio::spawn(run(
-            settings.clone(),
-            cmd_rx,
-            wake.clone(),
-            h_tx,
-            stop.clone(),
-        ));
+        let mut task = tokio::spawn(start(cmd_rx, h_tx));
         let ended = loop {
             tokio::select! {
                 r = &mut task => break r,

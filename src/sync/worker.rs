@@ -23,6 +23,7 @@ use super::health::SyncHealth;
 use super::http::{Target, client};
 use super::outbox::{Delivered, Outbox, OutboxError, claimant_name};
 use super::plan::Router;
+use super::supervise::{Command, supervise};
 use crate::config::Endpoint;
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::time::Clock;
@@ -350,11 +351,6 @@ impl RoomOwners for Deliverer {
     }
 }
 
-pub(super) enum Command {
-    Force,
-    Stop,
-}
-
 /// What the screen holds: the running worker, its latest health, and the
 /// means to wake it or stop it.
 pub struct SyncHandle {
@@ -374,13 +370,19 @@ impl SyncHandle {
         let stop = Arc::new(AtomicBool::new(false));
         let wake = Arc::new(Notify::new());
         // Restarted if it panics (supervise.rs).
-        let task = runtime.spawn(super::supervise::supervise(
-            settings,
-            rx,
-            wake.clone(),
-            health_tx,
-            stop.clone(),
-        ));
+        let start = {
+            let (wake, stop) = (wake.clone(), stop.clone());
+            move |commands, health| {
+                run(
+                    settings.clone(),
+                    commands,
+                    wake.clone(),
+                    health,
+                    stop.clone(),
+                )
+            }
+        };
+        let task = runtime.spawn(supervise(start, rx, health_tx, stop.clone()));
         Self {
             commands: tx,
             wake,

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use std::time::{Duration, Instant};
 
-use super::{Check, Level};
+use super::check::{Check, Level};
 use crate::config::{Config, EndpointKind};
 use crate::sync::adapters::{alertmanager, matrix, slack};
 use crate::sync::http::{self, HttpAnswer, HttpRequest, redact_url};

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Check, Level};
+use super::check::{Check, Level};
 use crate::cli::args::Global;
 use crate::config::{Config, Endpoint, Paths, SecretRef, UrlSetting, load_playbooks};
 use crate::domain::playbook::PlaybookSet;

@@ -6,77 +6,17 @@
 //! outbox keeps the rows; no D-Bus: the bell) is a warning. The exit code is
 //! 1 when any check fails.
 
+mod check;
 mod endpoints;
 mod local;
 mod system;
 
-use serde::Serialize;
+pub use check::{Check, Level};
+
 use std::io::Write;
 
 use super::args::Global;
 use super::failure::Failure;
-use crate::domain::sanitize::clean_line;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Ok,
-    /// Worth knowing; nothing to fix.
-    Info,
-    /// Something will not work, but incidents can be run.
-    Warn,
-    /// An incident cannot be run until this is fixed.
-    Fail,
-}
-
-impl Level {
-    fn word(self) -> &'static str {
-        match self {
-            Level::Ok => "ok",
-            Level::Info => "info",
-            Level::Warn => "WARN",
-            Level::Fail => "FAIL",
-        }
-    }
-}
-
-/// One line of the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub area: &'static str,
-    pub level: Level,
-    /// What was found.
-    pub found: String,
-    /// What to do, when there is something to do.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub todo: String,
-}
-
-impl Check {
-    pub fn new(area: &'static str, level: Level, found: impl Into<String>) -> Self {
-        Self {
-            area,
-            level,
-            found: found.into(),
-            todo: String::new(),
-        }
-    }
-
-    pub fn todo(mut self, todo: impl Into<String>) -> Self {
-        self.todo = todo.into();
-        self
-    }
-
-    /// One line, cleaned: paths and endpoint answers come from outside.
-    fn line(&self) -> String {
-        let mut s = format!("{:<4}  {:<9} {}", self.level.word(), self.area, self.found);
-        if !self.todo.is_empty() {
-            s.push_str(" -> ");
-            s.push_str(&self.todo);
-        }
-        clean_line(&s)
-    }
-}
 
 /// Run every check; print the report; fail (exit 1) if an incident could
 /// not be run.

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use super::{Check, Level};
+use super::check::{Check, Level};
 use crate::config::Config;
 
 /// Network filesystems by `statfs(2)` f_type (magic numbers from

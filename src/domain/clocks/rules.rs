@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::calendar::{WorkingHours, add_business_days};
-use super::{ClockKind, Draft};
+use super::kind::{ClockKind, Draft};
 use crate::domain::incident::Incident;
 use crate::domain::playbook::{Phase, Playbook, format_duration};
 

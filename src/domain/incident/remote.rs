@@ -2,7 +2,7 @@
 //! fold of `role_paged`, `public_posts_held` and `remote_linked`. The model is
 //! `domain/remote.rs`; engaging a paged role ends "paged" in the roster's fold.
 
-use super::Incident;
+use super::model::Incident;
 use crate::domain::event::{Event, EventKind};
 use crate::domain::playbook::Playbook;
 use crate::domain::rules::RuleError;

@@ -12,6 +12,7 @@ pub mod email;
 pub mod matrix;
 pub mod pagerduty;
 pub mod slack;
+mod slack_api;
 pub mod statuspage;
 pub mod tickets;
 pub mod zendesk;

@@ -6,12 +6,11 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::text::truncate;
-use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Delivery;
-use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};
+use crate::sync::http::{HttpRequest, Target};
 use crate::sync::outbox::OutboxRow;
 
-pub const DEFAULT_API: &str = "https://slack.com/api";
+pub use super::slack_api::{DEFAULT_API, judge_api};
 
 /// mrkdwn needs exactly these three escaped (§2.7).
 pub fn escape(text: &str) -> String {
@@ -55,35 +54,4 @@ pub fn api_request(target: &Target, row: &OutboxRow, d: &Delivery) -> Option<Htt
         ("authorization".into(), format!("Bearer {token}")),
     ];
     Some(req)
-}
-
-pub fn judge_api(a: &HttpAnswer) -> Outcome {
-    if let Some(o) = judge_status(a, a.body.trim()) {
-        return o;
-    }
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&a.body) else {
-        // Maybe posted, maybe not: a retry could post twice, so ask the IC.
-        return Outcome::Park {
-            error: format!(
-                "Slack answered {} with something that is not JSON: {}",
-                a.status,
-                a.body.trim()
-            ),
-        };
-    };
-    match (v["ok"].as_bool(), v["error"].as_str()) {
-        (Some(true), _) => Outcome::Delivered {
-            remote_id: v["ts"].as_str().map(str::to_string),
-        },
-        (_, Some("ratelimited")) => Outcome::Retry {
-            error: "Slack: ratelimited".into(),
-            retry_after: a.retry_after,
-        },
-        (_, Some(e)) => Outcome::Park {
-            error: format!("Slack: {e}"),
-        },
-        _ => Outcome::Park {
-            error: format!("Slack answered without `ok`: {}", a.body.trim()),
-        },
-    }
 }

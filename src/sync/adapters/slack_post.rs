@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
-use super::slack::{DEFAULT_API, judge_api};
+use super::slack_api::{DEFAULT_API, judge_api};
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Delivery;
 use crate::sync::http::{HttpRequest, Target, send};

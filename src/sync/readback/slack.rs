@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Ctx, IDLE, IDLE_POLL, RECHECK, unit};
+use super::ctx::{Ctx, IDLE, IDLE_POLL, RECHECK, unit};
 use crate::domain::sanitize::{clean_line, clean_text};
 use crate::domain::{Event, EventId, EventKind, IncidentId};
 use crate::sync::adapters::slack::DEFAULT_API;
