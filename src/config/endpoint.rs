@@ -42,6 +42,8 @@ pub enum EndpointKind {
     Gitlab,
     /// Zendesk: client updates as public comments on the linked ticket (002).
     Zendesk,
+    /// status.io: the incident with its state and status (003).
+    Statusio,
 
     /// E-mail over SMTP (STARTTLS or implicit TLS, AUTH).
     Email,
@@ -65,6 +67,7 @@ impl EndpointKind {
         EndpointKind::Jira,
         EndpointKind::Gitlab,
         EndpointKind::Zendesk,
+        EndpointKind::Statusio,
         EndpointKind::Email,
         EndpointKind::Document,
         EndpointKind::Confluence,
@@ -84,6 +87,7 @@ impl EndpointKind {
             EndpointKind::Jira => "jira",
             EndpointKind::Gitlab => "gitlab",
             EndpointKind::Zendesk => "zendesk",
+            EndpointKind::Statusio => "statusio",
 
             EndpointKind::Email => "email",
             EndpointKind::Document => "document",
@@ -111,9 +115,20 @@ impl EndpointKind {
     fn keys(self) -> (&'static [&'static str], &'static [&'static str]) {
         use EndpointKind::*;
         match self {
+            // #17: `token` (a REST API key), `escalation_policies` and
+            // `rest_url` serve `cockpit oncall`; the Events API needs none.
             Pagerduty => (
                 &["routing_key"],
-                &["url", "source", "teams", "events", "templates"],
+                &[
+                    "url",
+                    "source",
+                    "teams",
+                    "events",
+                    "templates",
+                    "token",
+                    "escalation_policies",
+                    "rest_url",
+                ],
             ),
             SlackWebhook | Teams => (&["url"], &["events", "templates"]),
             // #19: `read` with a token and a channel id reads the channel back.
@@ -145,6 +160,11 @@ impl EndpointKind {
                 &["url", "labels", "events", "templates"],
             ),
             Zendesk => (&["url", "user", "token"], &["events", "templates"]),
+            // `user` is the API ID (x-api-id), `token` the API key (x-api-key).
+            Statusio => (
+                &["user", "token", "page_id"],
+                &["url", "components", "events", "templates"],
+            ),
 
             Email => (
                 &["server", "from", "to"],
@@ -353,6 +373,10 @@ pub struct Endpoint {
     pub space: Option<String>,
     /// Confluence: the id of the page each incident's page is a child of.
     pub parent: Option<String>,
+    /// PagerDuty REST: an escalation policy id per role or team (`cockpit oncall`).
+    pub escalation_policies: BTreeMap<String, String>,
+    /// PagerDuty REST API base (default https://api.pagerduty.com).
+    pub rest_url: Option<String>,
 }
 
 impl Endpoint {
@@ -389,6 +413,8 @@ impl Endpoint {
             username: None,
             space: None,
             parent: None,
+            escalation_policies: BTreeMap::new(),
+            rest_url: None,
         }
     }
 }
@@ -437,6 +463,8 @@ pub(super) struct RawEndpoint {
     path: Option<Spanned<String>>,
     space: Option<Spanned<String>>,
     parent: Option<Spanned<String>>,
+    escalation_policies: Option<Spanned<BTreeMap<String, String>>>,
+    rest_url: Option<Spanned<String>>,
 }
 
 pub(super) struct Checker<'a> {
@@ -552,6 +580,11 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
         ("path", r.path.as_ref().map(|s| s.span())),
         ("space", r.space.as_ref().map(|s| s.span())),
         ("parent", r.parent.as_ref().map(|s| s.span())),
+        (
+            "escalation_policies",
+            r.escalation_policies.as_ref().map(|s| s.span()),
+        ),
+        ("rest_url", r.rest_url.as_ref().map(|s| s.span())),
     ];
     for (key, span) in &given {
         if let Some(span) = span
@@ -734,7 +767,28 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
     };
     let space = nonempty(r.space, "space")?;
     let parent = nonempty(r.parent, "parent")?;
+    let rest_url = match r.rest_url {
+        Some(u) if reqwest::Url::parse(u.get_ref()).is_err() => {
+            return Err(c.err(
+                u.span(),
+                "rest_url",
+                format!("`{}` is not a URL", u.get_ref()),
+            ));
+        }
+        other => other.map(|u| u.into_inner()),
+    };
+    let escalation_policies = r
+        .escalation_policies
+        .map(|m| {
+            m.into_inner()
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Endpoint {
+        escalation_policies,
+        rest_url,
         teams,
         page_id: nonempty(r.page_id, "page_id")?,
         components: r.components.map(|f| f.into_inner()).unwrap_or_default(),

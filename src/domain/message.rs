@@ -79,6 +79,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "Follow-up of incident {incident} ({title}).\nOwner: {owner}\nDue: {due}\nIncident document: {document}",
     ),
     ("near_miss_title", "Incident review: {title}"),
+    // 000: "the retrospective ticket with links to the incident document".
+    ("retrospective_title", "Retrospective: {title}"),
+    (
+        "retrospective_body",
+        "Retrospective of incident {incident} ({title}), facilitated by {facilitator} on {on}.\nIncident document: {document}\nRetrospective: {link}",
+    ),
     (
         "near_miss_body",
         "Near miss: had it happened, this would have been {would_be}.\nIncident {incident}. Incident document: {document}",

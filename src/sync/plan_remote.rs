@@ -16,7 +16,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
     use EndpointKind::*;
     match kind {
         // 003: the incident, its state and status, and what the public is told.
-        Statuspage => &[
+        Statuspage | Statusio => &[
             "declared",
             "severity_changed",
             "state_changed",
@@ -37,6 +37,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
             "reopened",
             "follow_up_added",
             "near_miss",
+            "retrospective_scheduled",
         ],
         // 002: client-facing updates, on the ticket the client raised.
         Zendesk => &["comms_sent", "closed"],
@@ -279,6 +280,37 @@ pub fn tracker(
                 item: follow_up_item(&event.id),
                 title: crate::sync::adapters::truncate(&f.text, 250),
                 body: render(t_template(t, "follow_up_body"), &vars),
+                ..Default::default()
+            })]
+        }
+        // 000: the retrospective ticket, linking the incident document and
+        // the review's own link; a rescheduled review edits the same ticket.
+        RetrospectiveScheduled {
+            facilitator,
+            on,
+            link,
+            ..
+        } => {
+            let mut vars = t.vars.clone();
+            vars.set("facilitator", facilitator.clone());
+            vars.set(
+                "on",
+                on.map(|d| d.to_string())
+                    .unwrap_or_else(|| "(no date)".into()),
+            );
+            vars.set(
+                "link",
+                if link.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    link.clone()
+                },
+            );
+            vec![Delivery::Ticket(Ticket {
+                item: "retrospective".into(),
+                title: render(t_template(t, "retrospective_title"), &vars),
+                body: render(t_template(t, "retrospective_body"), &vars),
+                labels: severity_labels(incident),
                 ..Default::default()
             })]
         }

@@ -29,6 +29,10 @@ pub fn statuspage(page: &'static str, key: &'static str) -> Behaviour {
         if r.header("authorization") != Some(&format!("OAuth {key}")) {
             return Reply::json(401, json!({"error": "Could not authenticate"}));
         }
+        // `cockpit sync test`: the page itself.
+        if r.method == "GET" && r.path == format!("/v1/pages/{page}") {
+            return Reply::json(200, json!({"id": page, "name": "Acme Status"}));
+        }
         record(r, w);
         let base = format!("/v1/pages/{page}/incidents");
         let incident = |id: &str| {
@@ -59,6 +63,9 @@ pub fn jira(auth: String) -> Behaviour {
     Arc::new(move |r, w| {
         if r.header("authorization") != Some(auth.as_str()) {
             return Reply::new(401, "");
+        }
+        if r.method == "GET" && r.path == "/rest/api/2/myself" {
+            return Reply::json(200, json!({"name": "ic", "displayName": "Ann IC"}));
         }
         record(r, w);
         if r.method == "POST" && r.path == "/rest/api/2/issue" {
@@ -101,6 +108,13 @@ pub fn gitlab(project: &'static str, token: &'static str) -> Behaviour {
         if r.header("private-token") != Some(token) {
             return Reply::json(401, json!({"message": "401 Unauthorized"}));
         }
+        if r.method == "GET" {
+            return if r.path == format!("/api/v4/projects/{project}") {
+                Reply::json(200, json!({"id": 7, "path_with_namespace": "ops/app"}))
+            } else {
+                Reply::json(404, json!({"message": "404 Project Not Found"}))
+            };
+        }
         record(r, w);
         let base = format!("/api/v4/projects/{project}/issues");
         if r.method == "POST" && r.path == base {
@@ -132,6 +146,12 @@ pub fn zendesk(auth: String, tickets: &'static [&'static str]) -> Behaviour {
         if r.header("authorization") != Some(auth.as_str()) {
             return Reply::json(401, json!({"error": "Couldn't authenticate you"}));
         }
+        if r.method == "GET" && r.path == "/api/v2/users/me.json" {
+            return Reply::json(
+                200,
+                json!({"user": {"id": 42, "name": "Cam", "role": "agent"}}),
+            );
+        }
         record(r, w);
         let id = r
             .path
@@ -159,4 +179,65 @@ pub fn basic(user: &str, password: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
     )
+}
+
+/// status.io v2: `x-api-id` and `x-api-key`; incidents `sio<n>`; answers
+/// `{"status": {"error": "no", "message": "OK"}, "result": ...}`, and a
+/// refusal in a 200 for an unknown page (as its clients expect).
+pub fn statusio(api_id: &'static str, key: &'static str, page: &'static str) -> Behaviour {
+    Arc::new(move |r, w| {
+        if r.header("x-api-id") != Some(api_id) || r.header("x-api-key") != Some(key) {
+            return Reply::json(
+                401,
+                json!({"status": {"error": "yes", "message": "Unauthorized"}}),
+            );
+        }
+        record(r, w);
+        let ok = |result: Value| {
+            Reply::json(
+                200,
+                json!({"status": {"error": "no", "message": "OK"}, "result": result}),
+            )
+        };
+        if r.method == "GET" {
+            return if r.path == format!("/v2/component/list/{page}") {
+                ok(
+                    json!([{"_id": "cmp1", "name": "Checkout", "containers": [{"_id": "ctr1", "name": "EU"}]}]),
+                )
+            } else {
+                Reply::json(
+                    404,
+                    json!({"status": {"error": "yes", "message": "Not found"}}),
+                )
+            };
+        }
+        let b = r.json();
+        if r.method != "POST" || b["statuspage_id"] != page {
+            return Reply::json(
+                200,
+                json!({"status": {"error": "yes", "message": "Invalid statuspage_id"}}),
+            );
+        }
+        match r.path.as_str() {
+            "/v2/incident/create" => {
+                let n = created(w, "sio");
+                ok(json!(format!("sio{n}")))
+            }
+            "/v2/incident/update" | "/v2/incident/resolve" => {
+                let id = b["incident_id"].as_str().unwrap_or("");
+                if known(w, "sio", id.trim_start_matches("sio")) {
+                    ok(json!(true))
+                } else {
+                    Reply::json(
+                        404,
+                        json!({"status": {"error": "yes", "message": "Incident not found"}}),
+                    )
+                }
+            }
+            _ => Reply::json(
+                404,
+                json!({"status": {"error": "yes", "message": "Not found"}}),
+            ),
+        }
+    })
 }

@@ -49,6 +49,9 @@ pub fn request(target: &Target, t: &Ticket, existing: Option<&str>) -> Result<Ht
             let mut body = Map::new();
             if !t.title.is_empty() {
                 body.insert("title".into(), json!(t.title));
+                if !t.body.is_empty() {
+                    body.insert("description".into(), json!(t.body));
+                }
             }
             if !t.labels.is_empty() {
                 body.insert("labels".into(), json!(labels(target, t)));

@@ -63,11 +63,15 @@ pub fn request(target: &Target, t: &Ticket, existing: Option<&str>) -> Result<Ht
                 }}),
             )
         }
-        // A changed title or severity: edit the fields.
+        // A changed title or severity: edit the fields; an item whose text
+        // changed (a rescheduled retrospective) gets its description too.
         Some(key) if !t.title.is_empty() || !t.labels.is_empty() => {
             let mut fields = Map::new();
             if !t.title.is_empty() {
                 fields.insert("summary".into(), json!(t.title));
+                if !t.body.is_empty() {
+                    fields.insert("description".into(), json!(t.body));
+                }
             }
             if !t.labels.is_empty() {
                 fields.insert("labels".into(), json!(labels(target, t)));

@@ -6,7 +6,7 @@
 use base64::Engine;
 use reqwest::Url;
 
-use super::{gitlab, jira, statuspage, zendesk};
+use super::{gitlab, jira, statusio, statuspage, zendesk};
 use crate::config::EndpointKind;
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Ticket;
@@ -28,6 +28,7 @@ pub fn is_ticket_kind(kind: EndpointKind) -> bool {
             | EndpointKind::Jira
             | EndpointKind::Gitlab
             | EndpointKind::Zendesk
+            | EndpointKind::Statusio
     )
 }
 
@@ -39,6 +40,7 @@ pub fn request(target: &Target, t: &Ticket, existing: Option<&str>) -> Result<Ht
         EndpointKind::Jira => jira::request(target, t, existing),
         EndpointKind::Gitlab => gitlab::request(target, t, existing),
         EndpointKind::Zendesk => zendesk::request(target, t),
+        EndpointKind::Statusio => statusio::request(target, t, existing),
         other => Err(format!("a {other} endpoint cannot take a ticket")),
     }
 }
@@ -49,6 +51,7 @@ pub fn judge(target: &Target, existing: Option<&str>, a: &HttpAnswer) -> Result<
         EndpointKind::Statuspage => statuspage::judge(existing, a),
         EndpointKind::Jira => jira::judge(existing, a),
         EndpointKind::Gitlab => gitlab::judge(existing, a),
+        EndpointKind::Statusio => statusio::judge(existing, a),
         _ => zendesk::judge(existing, a),
     };
     outcome.map_err(|o| match o {
