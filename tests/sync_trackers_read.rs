@@ -7,7 +7,6 @@
 mod sync_mock;
 
 use serde_json::json;
-use std::sync::Arc;
 
 use cockpit::config::{Config, Endpoint, EndpointKind, SecretRef, UrlSetting};
 use cockpit::services::oncall::{OnCallError, names_by_role, on_call_now};
@@ -177,39 +176,6 @@ async fn every_tracker_kind_has_a_harmless_authenticated_read() {
     );
 }
 
-/// PagerDuty REST `/oncalls`: `Token token=`, the v2 Accept header; two
-/// policies' on-calls at two levels.
-fn pagerduty_rest(key: &'static str) -> sync_mock::Behaviour {
-    Arc::new(move |r, _w| {
-        if r.header("authorization") != Some(&format!("Token token={key}")) {
-            return Reply::json(
-                401,
-                json!({"error": {"message": "Unauthorized", "code": 2006}}),
-            );
-        }
-        if r.header("accept") != Some("application/vnd.pagerduty+json;version=2") {
-            return Reply::json(406, json!({"error": {"message": "Not Acceptable"}}));
-        }
-        if !r.path.starts_with("/oncalls?") {
-            return Reply::json(
-                404,
-                json!({"error": {"message": "Not Found", "code": 2100}}),
-            );
-        }
-        let user = |n: &str| json!({"id": format!("U{n}"), "type": "user_reference", "summary": n});
-        Reply::json(
-            200,
-            json!({"oncalls": [
-                {"user": user("Bob Ops"), "escalation_policy": {"id": "PDB"}, "escalation_level": 2},
-                {"user": user("Ann Lee"), "escalation_policy": {"id": "PDB"}, "escalation_level": 1},
-                {"user": user("Cem Kaya"), "escalation_policy": {"id": "PCOMMS"}, "escalation_level": 1},
-                {"user": user("Ann Lee"), "escalation_policy": {"id": "PDB"}, "escalation_level": 1},
-                {"user": user("Dee Other"), "escalation_policy": {"id": "PELSE"}, "escalation_level": 1}
-            ], "limit": 25, "offset": 0, "more": false}),
-        )
-    })
-}
-
 fn config(dir: &tempfile::TempDir, rest: &str, key_file: &str) -> Config {
     let text = format!(
         r#"
@@ -230,7 +196,7 @@ escalation_policies = {{ tech_lead = "PDB", CMOC = "PCOMMS", scribe = "PNOBODY" 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oncall_lists_who_is_on_call_now_per_team() {
     const KEY: &str = "u+pdrestkey0123456789";
-    let pd = Mock::start(pagerduty_rest(KEY)).await;
+    let pd = Mock::start(trackers::pagerduty_rest(KEY)).await;
     let dir = tempfile::tempdir().unwrap();
     let SecretRef::File(key_file) = secret(&dir, "pd-rest", KEY) else {
         unreachable!()

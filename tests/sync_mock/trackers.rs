@@ -241,3 +241,36 @@ pub fn statusio(api_id: &'static str, key: &'static str, page: &'static str) -> 
         }
     })
 }
+
+/// PagerDuty REST `/oncalls`: `Token token=`, the v2 Accept header; two
+/// policies' on-calls at two levels.
+pub fn pagerduty_rest(key: &'static str) -> Behaviour {
+    Arc::new(move |r, _w| {
+        if r.header("authorization") != Some(&format!("Token token={key}")) {
+            return Reply::json(
+                401,
+                json!({"error": {"message": "Unauthorized", "code": 2006}}),
+            );
+        }
+        if r.header("accept") != Some("application/vnd.pagerduty+json;version=2") {
+            return Reply::json(406, json!({"error": {"message": "Not Acceptable"}}));
+        }
+        if !r.path.starts_with("/oncalls?") {
+            return Reply::json(
+                404,
+                json!({"error": {"message": "Not Found", "code": 2100}}),
+            );
+        }
+        let user = |n: &str| json!({"id": format!("U{n}"), "type": "user_reference", "summary": n});
+        Reply::json(
+            200,
+            json!({"oncalls": [
+                {"user": user("Bob Ops"), "escalation_policy": {"id": "PDB"}, "escalation_level": 2},
+                {"user": user("Ann Lee"), "escalation_policy": {"id": "PDB"}, "escalation_level": 1},
+                {"user": user("Cem Kaya"), "escalation_policy": {"id": "PCOMMS"}, "escalation_level": 1},
+                {"user": user("Ann Lee"), "escalation_policy": {"id": "PDB"}, "escalation_level": 1},
+                {"user": user("Dee Other"), "escalation_policy": {"id": "PELSE"}, "escalation_level": 1}
+            ], "limit": 25, "offset": 0, "more": false}),
+        )
+    })
+}
