@@ -285,35 +285,13 @@ pub fn tracker(
         }
         // 000: the retrospective ticket, linking the incident document and
         // the review's own link; a rescheduled review edits the same ticket.
-        RetrospectiveScheduled {
-            facilitator,
-            on,
-            link,
-            ..
-        } => {
-            let mut vars = t.vars.clone();
-            vars.set("facilitator", facilitator.clone());
-            vars.set(
-                "on",
-                on.map(|d| d.to_string())
-                    .unwrap_or_else(|| "(no date)".into()),
-            );
-            vars.set(
-                "link",
-                if link.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    link.clone()
-                },
-            );
-            vec![Delivery::Ticket(Ticket {
-                item: "retrospective".into(),
-                title: render(t_template(t, "retrospective_title"), &vars),
-                body: render(t_template(t, "retrospective_body"), &vars),
-                labels: severity_labels(incident),
-                ..Default::default()
-            })]
-        }
+        RetrospectiveScheduled { .. } => vec![Delivery::Ticket(Ticket {
+            item: "retrospective".into(),
+            title: render(t_template(t, "retrospective_title"), &t.vars),
+            body: render(t_template(t, "retrospective_body"), &t.vars),
+            labels: severity_labels(incident),
+            ..Default::default()
+        })],
         NearMiss { would_be_severity } => {
             let mut vars = t.vars.clone();
             vars.set("would_be", would_be_severity.clone());
