@@ -891,3 +891,45 @@ async fn statusio_errors_park_with_its_words_and_never_leak_the_key() {
     let r = mock.requests().pop().unwrap();
     assert_eq!(r.json()["all_infrastructure_affected"], "1");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jira_closes_the_incident_ticket_through_the_configured_transition() {
+    let token = "jira-token-0123456789";
+    let auth = trackers::basic("ic@example.org", token);
+    let mock = Mock::start(trackers::jira(auth.clone())).await;
+    for (transition, outcome, words) in [
+        ("31", report(2, 0, 0), None),
+        // A transition the project's workflow does not offer: parked with Jira's words.
+        (
+            "99",
+            report(1, 0, 1),
+            Some("400 Bad Request: Transition id is not valid for this issue."),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jira = Endpoint::new("jira", EndpointKind::Jira);
+        jira.url = Some(UrlSetting::Plain(mock.url("")));
+        jira.token = Some(secret(&dir, "jira", token));
+        jira.user = Some("ic@example.org".into());
+        jira.project = Some("OPS".into());
+        jira.done_transition = Some(transition.into());
+        let mut rig = rig(dir, vec![jira], "default", "SEV2");
+        assert_eq!(rig.pass().await, report(1, 0, 0));
+        let key = rig.last_row().remote_id.unwrap();
+
+        // Resolved: the comment, then the transition.
+        rig.add(state("resolved"));
+        assert_eq!(rig.pass().await, outcome, "{transition}");
+        let r = mock.requests().pop().unwrap();
+        assert_eq!(
+            (r.method.as_str(), r.path.clone()),
+            ("POST", format!("/rest/api/2/issue/{key}/transitions"))
+        );
+        assert_eq!(r.header("authorization"), Some(auth.as_str()));
+        assert_eq!(r.json(), json!({"transition": {"id": transition}}));
+        assert_eq!(rig.last_row().last_error.as_deref(), words);
+        if words.is_none() {
+            assert_eq!(rig.last_row().remote_id, Some(key));
+        }
+    }
+}

@@ -153,7 +153,14 @@ impl EndpointKind {
             ),
             Jira => (
                 &["url", "token", "project"],
-                &["user", "labels", "issue_type", "events", "templates"],
+                &[
+                    "user",
+                    "labels",
+                    "issue_type",
+                    "events",
+                    "templates",
+                    "done_transition",
+                ],
             ),
             Gitlab => (
                 &["token", "project"],
@@ -377,6 +384,8 @@ pub struct Endpoint {
     pub escalation_policies: BTreeMap<String, String>,
     /// PagerDuty REST API base (default https://api.pagerduty.com).
     pub rest_url: Option<String>,
+    /// Jira: the workflow transition id that closes a ticket (ids differ per project).
+    pub done_transition: Option<String>,
 }
 
 impl Endpoint {
@@ -415,6 +424,7 @@ impl Endpoint {
             parent: None,
             escalation_policies: BTreeMap::new(),
             rest_url: None,
+            done_transition: None,
         }
     }
 }
@@ -465,6 +475,7 @@ pub(super) struct RawEndpoint {
     parent: Option<Spanned<String>>,
     escalation_policies: Option<Spanned<BTreeMap<String, String>>>,
     rest_url: Option<Spanned<String>>,
+    done_transition: Option<Spanned<String>>,
 }
 
 pub(super) struct Checker<'a> {
@@ -585,6 +596,10 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
             r.escalation_policies.as_ref().map(|s| s.span()),
         ),
         ("rest_url", r.rest_url.as_ref().map(|s| s.span())),
+        (
+            "done_transition",
+            r.done_transition.as_ref().map(|s| s.span()),
+        ),
     ];
     for (key, span) in &given {
         if let Some(span) = span
@@ -786,7 +801,9 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
                 .collect()
         })
         .unwrap_or_default();
+    let done_transition = nonempty(r.done_transition, "done_transition")?;
     Ok(Endpoint {
+        done_transition,
         escalation_policies,
         rest_url,
         teams,

@@ -243,8 +243,13 @@ pub fn tracker(
     let closing = incident.phase(pb) != Phase::Active;
     // Jira's workflow transitions differ per project: its tickets get the
     // news as a comment, GitLab issues are closed and reopened.
-    let states = endpoint.kind == EndpointKind::Gitlab;
-    let lifecycle = |status: &str| states.then(|| incident_item("", String::new(), status));
+    // Jira closes through its workflow when the config names the transition.
+    let states = |status: &str| match endpoint.kind {
+        EndpointKind::Gitlab => true,
+        EndpointKind::Jira => status == "closed" && endpoint.done_transition.is_some(),
+        _ => false,
+    };
+    let lifecycle = |status: &str| states(status).then(|| incident_item("", String::new(), status));
     match &event.kind {
         Declared { .. } => vec![incident_item(
             &t.render("ticket_title"),

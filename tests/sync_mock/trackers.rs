@@ -97,6 +97,11 @@ pub fn jira(auth: String) -> Behaviour {
             ("POST", "comment") => {
                 Reply::json(201, json!({"id": "20001", "body": r.json()["body"]}))
             }
+            ("POST", "transitions") if r.json()["transition"]["id"] == "31" => Reply::new(204, ""),
+            ("POST", "transitions") => Reply::json(
+                400,
+                json!({"errorMessages": ["Transition id is not valid for this issue."], "errors": {}}),
+            ),
             _ => Reply::new(405, ""),
         }
     })

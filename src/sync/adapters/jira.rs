@@ -18,7 +18,12 @@
 //!   quoted in https://jira.atlassian.com/browse/JRACLOUD-69262).
 //! - Labels cannot contain spaces ("The label ... contains spaces which is
 //!   invalid", https://grokipedia.com/page/Jira_Labels): spaces become `-`.
-//! - Workflow transitions differ per project, so closing is a comment.
+//! - Workflow transitions differ per project: closing is a comment, and with
+//!   the endpoint's `done_transition` also `POST
+//!   /rest/api/2/issue/{key}/transitions` with `{"transition": {"id"}}`,
+//!   answered "204 No Content"
+//!   (https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-transitions-post;
+//!   a curl trace of it: https://pastebin.com/44EhHXWd).
 
 use reqwest::Method;
 use serde_json::{Map, Value, json};
@@ -61,6 +66,19 @@ pub fn request(target: &Target, t: &Ticket, existing: Option<&str>) -> Result<Ht
                     "issuetype": {"name": issue_type},
                     "labels": labels(target, t),
                 }}),
+            )
+        }
+        // The incident resolved: through the configured workflow transition.
+        Some(key) if t.status == "closed" => {
+            let id = target
+                .endpoint
+                .done_transition
+                .as_deref()
+                .ok_or("no done_transition to close the ticket with")?;
+            HttpRequest::json(
+                Method::POST,
+                join(&base, &["rest", "api", "2", "issue", key, "transitions"]),
+                &json!({"transition": {"id": id}}),
             )
         }
         // A changed title or severity: edit the fields; an item whose text
