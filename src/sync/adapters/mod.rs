@@ -16,6 +16,7 @@ pub mod probe;
 pub mod slack;
 pub mod statusio;
 pub mod statuspage;
+pub mod ticket_common;
 pub mod tickets;
 pub mod zendesk;
 

@@ -17,7 +17,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use super::tickets::{basic, error_detail, join};
+use super::ticket_common::{basic, error_detail, join};
 use super::{gitlab, statusio, statuspage};
 use crate::config::EndpointKind;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target};
