@@ -747,3 +747,189 @@ labels = ["qpp-incident-response"]
         "{e}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statusio_creates_updates_state_and_status_apart_and_resolves() {
+    let key = "sio-key-0123456789";
+    let mock = Mock::start(trackers::statusio("api-id-1", key, "sp1")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sio = Endpoint::new("statusio", EndpointKind::Statusio);
+    sio.url = Some(UrlSetting::Plain(mock.url("/v2")));
+    sio.user = Some("api-id-1".into());
+    sio.token = Some(secret(&dir, "sio", key));
+    sio.page_id = Some("sp1".into());
+    sio.components = vec!["cmp1-ctr1".into()];
+    let mut rig = rig(dir, vec![sio], "default", "SEV1");
+
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+    let r = &mock.requests()[0];
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        ("POST", "/v2/incident/create")
+    );
+    assert_eq!(r.header("x-api-id"), Some("api-id-1"));
+    assert_eq!(r.header("x-api-key"), Some(key));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let flags = json!({"notify_email": "1", "notify_sms": "0", "notify_webhook": "1",
+                       "social": "0", "irc": "0", "hipchat": "0", "slack": "0"});
+    let mut want = json!({"statuspage_id": "sp1", "incident_name": "db primary down",
+        "infrastructure_affected": ["cmp1-ctr1"], "all_infrastructure_affected": "0",
+        "incident_details": "Investigating: db primary down",
+        "message_subject": "db primary down", "current_state": 100});
+    want.as_object_mut()
+        .unwrap()
+        .extend(flags.as_object().unwrap().clone());
+    assert_eq!(r.json(), want);
+    assert_eq!(rig.last_row().remote_id.as_deref(), Some("sio1"));
+    assert_eq!(
+        rig.links(),
+        vec![("statusio".into(), "incident".into(), "sio1".into(), true)]
+    );
+    assert_eq!(
+        rig.journal
+            .incident(rig.incident)
+            .unwrap()
+            .remote
+            .last_public_post,
+        Some(t0())
+    );
+
+    // 003: status (the components) set apart from state (the lifecycle).
+    rig.add(EventKind::ServiceStatusChanged {
+        status: "partial_disruption".into(),
+        reason: String::new(),
+    });
+    // 429 with Retry-After: honoured to the second; 5xx: backoff.
+    mock.fault(Fault::Reply(Reply::new(429, "").with("retry-after", "20")));
+    assert_eq!(rig.pass().await, report(0, 1, 0));
+    assert_eq!(
+        rig.last_row().next_attempt,
+        Some(rig.clock.now() + Duration::seconds(20))
+    );
+    rig.advance(20);
+    mock.fault(Fault::Reply(Reply::new(502, "bad gateway")));
+    assert_eq!(rig.pass().await, report(0, 1, 0));
+    rig.advance(120);
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+    let r = mock.requests().pop().unwrap();
+    assert_eq!(r.path, "/v2/incident/update");
+    assert_eq!(r.json()["incident_id"], "sio1");
+    assert_eq!(r.json()["current_state"], 100);
+    assert_eq!(r.json()["current_status"], 400);
+    assert!(r.json().get("incident_name").is_none());
+
+    rig.add(state("identified"));
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+    let r = mock.requests().pop().unwrap();
+    assert_eq!(
+        (
+            r.json()["current_state"].clone(),
+            r.json()["current_status"].clone()
+        ),
+        (json!(200), json!(400))
+    );
+
+    // Resolved: `incident/resolve`, the components operational again.
+    rig.add(state("resolved"));
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+    let r = mock.requests().pop().unwrap();
+    assert_eq!(r.path, "/v2/incident/resolve");
+    assert_eq!(r.json()["incident_id"], "sio1");
+    assert_eq!(r.json()["current_status"], 100);
+    assert_eq!(
+        r.json()["incident_details"],
+        "Resolved: db primary down. Service is operating normally."
+    );
+    let creates = mock
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v2/incident/create" && !r.faulted)
+        .count();
+    assert_eq!(creates, 1, "one incident, however many posts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statusio_errors_park_with_its_words_and_never_leak_the_key() {
+    let key = "sio-key-abcdefghijkl";
+    let mock = Mock::start(trackers::statusio("api-id-1", key, "sp1")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut sio = Endpoint::new("statusio", EndpointKind::Statusio);
+    sio.url = Some(UrlSetting::Plain(mock.url("/v2")));
+    sio.user = Some("api-id-1".into());
+    sio.token = Some(secret(&dir, "sio", key));
+    sio.page_id = Some("sp1".into());
+    let mut rig = rig(dir, vec![sio], "default", "SEV2");
+    let mut states = ["identified", "monitoring"].into_iter().cycle();
+    let refusal = |m: String| json!({"status": {"error": "yes", "message": m}});
+    for (status, body, words) in [
+        (
+            401,
+            refusal(format!("Unauthorized key {key}")),
+            "401 Unauthorized: Unauthorized key ****",
+        ),
+        (404, refusal("Not found".into()), "404 Not Found: Not found"),
+        (409, refusal("Conflict".into()), "409 Conflict: Conflict"),
+        (
+            422,
+            refusal("incident_name is required".into()),
+            "422 Unprocessable Entity: incident_name is required",
+        ),
+        (
+            200,
+            refusal("Invalid statuspage_id".into()),
+            "200 refused: Invalid statuspage_id",
+        ),
+    ] {
+        mock.fault(Fault::Reply(Reply::json(status, body)));
+        assert_eq!(rig.pass().await, report(0, 0, 1), "{status}");
+        assert_eq!(rig.last_row().last_error.as_deref(), Some(words));
+        rig.add(state(states.next().unwrap()));
+    }
+    // The newest row creates the incident; every component affected.
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+    assert_eq!(rig.last_row().remote_id.as_deref(), Some("sio1"));
+    let r = mock.requests().pop().unwrap();
+    assert_eq!(r.json()["all_infrastructure_affected"], "1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jira_closes_the_incident_ticket_through_the_configured_transition() {
+    let token = "jira-token-0123456789";
+    let auth = trackers::basic("ic@example.org", token);
+    let mock = Mock::start(trackers::jira(auth.clone())).await;
+    for (transition, outcome, words) in [
+        ("31", report(2, 0, 0), None),
+        // A transition the project's workflow does not offer: parked with Jira's words.
+        (
+            "99",
+            report(1, 0, 1),
+            Some("400 Bad Request: Transition id is not valid for this issue."),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jira = Endpoint::new("jira", EndpointKind::Jira);
+        jira.url = Some(UrlSetting::Plain(mock.url("")));
+        jira.token = Some(secret(&dir, "jira", token));
+        jira.user = Some("ic@example.org".into());
+        jira.project = Some("OPS".into());
+        jira.done_transition = Some(transition.into());
+        let mut rig = rig(dir, vec![jira], "default", "SEV2");
+        assert_eq!(rig.pass().await, report(1, 0, 0));
+        let key = rig.last_row().remote_id.unwrap();
+
+        // Resolved: the comment, then the transition.
+        rig.add(state("resolved"));
+        assert_eq!(rig.pass().await, outcome, "{transition}");
+        let r = mock.requests().pop().unwrap();
+        assert_eq!(
+            (r.method.as_str(), r.path.clone()),
+            ("POST", format!("/rest/api/2/issue/{key}/transitions"))
+        );
+        assert_eq!(r.header("authorization"), Some(auth.as_str()));
+        assert_eq!(r.json(), json!({"transition": {"id": transition}}));
+        assert_eq!(rig.last_row().last_error.as_deref(), words);
+        if words.is_none() {
+            assert_eq!(rig.last_row().remote_id, Some(key));
+        }
+    }
+}

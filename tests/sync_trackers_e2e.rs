@@ -18,6 +18,8 @@ const SP_KEY: &str = "sp-e2e-key-0123456789";
 const JIRA_TOKEN: &str = "jira-e2e-token-0123456789";
 const GL_TOKEN: &str = "glpat-e2e-0123456789";
 const ZD_TOKEN: &str = "zd-e2e-token-0123456789";
+const SIO_KEY: &str = "sio-e2e-key-0123456789";
+const PD_REST: &str = "u+pd-e2e-rest-0123456789";
 
 fn cockpit(dir: &Path, args: &[&str]) -> String {
     let out = Command::cargo_bin("cockpit")
@@ -34,6 +36,8 @@ fn cockpit(dir: &Path, args: &[&str]) -> String {
         .env("E2E_JIRA_TOKEN", JIRA_TOKEN)
         .env("E2E_GL_TOKEN", GL_TOKEN)
         .env("E2E_ZD_TOKEN", ZD_TOKEN)
+        .env("E2E_SIO_KEY", SIO_KEY)
+        .env("E2E_PD_REST", PD_REST)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -60,6 +64,8 @@ async fn one_incident_through_paging_status_page_trackers_and_client_ticket() {
         &["4711"],
     ))
     .await;
+    let sio = Mock::start(trackers::statusio("e2e-api-id", SIO_KEY, "sp1")).await;
+    let pd_rest = Mock::start(trackers::pagerduty_rest(PD_REST)).await;
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(
@@ -72,6 +78,9 @@ kind = "pagerduty"
 url = "{pd}"
 routing_key = "env:E2E_PD_OWN"
 teams = {{ tech_lead = "env:E2E_PD_TEAM" }}
+token = "env:E2E_PD_REST"
+rest_url = "{pd_rest}"
+escalation_policies = {{ tech_lead = "PDB" }}
 
 [[endpoint]]
 name = "status"
@@ -99,6 +108,15 @@ project = "ops/app"
 labels = ["incident"]
 
 [[endpoint]]
+name = "statusio"
+kind = "statusio"
+url = "{sio}"
+user = "e2e-api-id"
+token = "env:E2E_SIO_KEY"
+page_id = "sp1"
+components = ["cmp1-ctr1"]
+
+[[endpoint]]
 name = "zendesk"
 kind = "zendesk"
 url = "{zd}"
@@ -110,6 +128,8 @@ token = "env:E2E_ZD_TOKEN"
             jira = jira.url(""),
             gl = gl.url(""),
             zd = zd.url(""),
+            sio = sio.url("/v2"),
+            pd_rest = pd_rest.url(""),
         ),
     )
     .unwrap();
@@ -161,6 +181,21 @@ token = "env:E2E_ZD_TOKEN"
     cockpit(d, &["state", "resolved"]);
     let run = cockpit(d, &["sync", "run"]);
     assert!(run.contains("retried 0, parked 0"), "{run}");
+    // 000: the retrospective ticket, linking the incident document.
+    cockpit(
+        d,
+        &[
+            "retro",
+            "schedule",
+            "dana",
+            "--on",
+            "2026-12-01",
+            "--link",
+            "https://docs.example/retro-1",
+        ],
+    );
+    let run = cockpit(d, &["sync", "run"]);
+    assert!(run.contains("retried 0, parked 0"), "{run}");
 
     // Every system got what it should, once.
     let alerts = pd.world.lock().unwrap().alerts.clone();
@@ -198,6 +233,28 @@ token = "env:E2E_ZD_TOKEN"
         "qpp-incident-response"
     );
 
+    let retro = jira.requests().pop().unwrap().json();
+    assert_eq!(retro["fields"]["summary"], "Retrospective: checkout down");
+    let body = retro["fields"]["description"].as_str().unwrap();
+    assert!(
+        body.contains("Incident document: https://docs.example/inc-1")
+            && body.contains("Retrospective: https://docs.example/retro-1")
+            && body.contains("facilitated by dana on 2026-12-01"),
+        "{body}"
+    );
+    // status.io: one incident, state and status apart, resolved at the end.
+    let sio_req = sio.requests();
+    let paths: Vec<&str> = sio_req.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths.first(), Some(&"/v2/incident/create"));
+    assert_eq!(paths.last(), Some(&"/v2/incident/resolve"));
+    assert_eq!(paths.iter().filter(|p| p.ends_with("/create")).count(), 1);
+    assert!(
+        sio_req
+            .iter()
+            .any(|r| r.json()["current_status"] == 500 && r.json()["current_state"] == 100),
+        "the service disruption as status 500, the state still investigating"
+    );
+
     // The journal shows every id the systems gave back.
     let timeline = cockpit(d, &["timeline"]);
     for line in [
@@ -205,6 +262,9 @@ token = "env:E2E_ZD_TOKEN"
         "jira has the incident as OPS-1",
         "gitlab has the incident as 1 (https://gitlab.example/ops/app/-/issues/1)",
         "paged the on-call for tech_lead",
+        "posted an update to statusio for the incident (sio1)",
+        "jira has retrospective as OPS-3",
+        "gitlab has retrospective as 3",
     ] {
         assert!(timeline.contains(line), "{line}\n{timeline}");
     }
@@ -226,7 +286,38 @@ token = "env:E2E_ZD_TOKEN"
     assert!(!show.contains("paged the on-call"), "engaged: {show}");
     // No secret reached the journal's text.
     let json = cockpit(d, &["timeline", "--json"]);
-    for s in [PD_OWN, PD_TEAM, SP_KEY, JIRA_TOKEN, GL_TOKEN, ZD_TOKEN] {
+    for s in [
+        PD_OWN, PD_TEAM, SP_KEY, JIRA_TOKEN, GL_TOKEN, ZD_TOKEN, SIO_KEY, PD_REST,
+    ] {
         assert!(!json.contains(s));
     }
+
+    // `cockpit sync test NAME`: one harmless read per tracker kind.
+    for (name, said) in [
+        (
+            "status",
+            "status (statuspage): 200 OK: page pg1 \"Acme Status\" is readable",
+        ),
+        (
+            "statusio",
+            "statusio (statusio): 200 OK: status page sp1 has 1 components",
+        ),
+        ("jira", "jira (jira): 200 OK: signed in as \"Ann IC\""),
+        (
+            "gitlab",
+            "gitlab (gitlab): 200 OK: project ops/app is readable",
+        ),
+        (
+            "zendesk",
+            "zendesk (zendesk): 200 OK: signed in as \"Cam\" (agent)",
+        ),
+    ] {
+        assert_eq!(cockpit(d, &["sync", "test", name]), format!("{said}\n"));
+    }
+    // `cockpit oncall`: who is on call now for the configured team.
+    let oncall = cockpit(d, &["oncall"]);
+    assert_eq!(
+        oncall,
+        format!("{:<16} {:<10} 1: Ann Lee, 2: Bob Ops\n", "tech_lead", "PDB")
+    );
 }

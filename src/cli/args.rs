@@ -94,6 +94,12 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         endpoint: Option<String>,
     },
+    /// Who is on call now for each team (PagerDuty REST: `token` and `escalation_policies`)
+    Oncall {
+        /// Which pagerduty endpoint [default: every one that can tell]
+        #[arg(long, value_name = "NAME")]
+        endpoint: Option<String>,
+    },
     /// Alertmanager silences; expire one, or every one we made (004)
     Silences {
         /// Expire this silence

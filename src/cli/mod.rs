@@ -5,6 +5,7 @@ mod clock_output;
 mod completions;
 mod doctor;
 mod failure;
+mod oncall_cmd;
 mod output;
 mod postmortem;
 mod process_output;

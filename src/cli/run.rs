@@ -208,6 +208,9 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         Command::Alerts { endpoint } => {
             super::sync_cmd::alerts(&global, &config, endpoint.as_deref())
         }
+        Command::Oncall { endpoint } => {
+            super::oncall_cmd::oncall(&global, &config, endpoint.as_deref())
+        }
         Command::Silences {
             expire,
             expire_all_ours,
@@ -390,7 +393,10 @@ pub fn execute(
         Command::Playbook(_) | Command::Lint { .. } | Command::Demo => {
             unreachable!("handled in run")
         }
-        Command::Sync(_) | Command::Alerts { .. } | Command::Silences { .. } => {
+        Command::Sync(_)
+        | Command::Alerts { .. }
+        | Command::Oncall { .. }
+        | Command::Silences { .. } => {
             unreachable!("handled in run")
         }
         Command::Completions { .. } | Command::Man { .. } | Command::Doctor => {

@@ -9,7 +9,7 @@ use super::failure::Failure;
 use crate::config::{Config, EndpointKind};
 use crate::domain::sanitize::clean_line;
 use crate::domain::{EventId, IncidentId};
-use crate::sync::adapters::{self, confluence, email};
+use crate::sync::adapters::{self, confluence, email, probe};
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Delivery;
 use crate::sync::http::{Target, client, send};
@@ -129,6 +129,20 @@ async fn run(t: &Target) -> Result<String, Failure> {
                 v["title"].as_str().unwrap_or("?"),
                 v["version"]["number"]
             ))
+        }
+        // Status pages and trackers: one authenticated read, nothing created
+        // (a test incident would notify the page's subscribers).
+        EndpointKind::Statuspage
+        | EndpointKind::Statusio
+        | EndpointKind::Jira
+        | EndpointKind::Gitlab
+        | EndpointKind::Zendesk => {
+            let req = probe::request(t).map_err(failure).map_err(redact)?;
+            let a = send(&client(), req, t.endpoint.timeout, Utc::now())
+                .await
+                .map_err(said)
+                .map_err(redact)?;
+            probe::judge(t, &a).map_err(failure).map_err(redact)
         }
         EndpointKind::Pagerduty => Err(failure(
             "not sent: any PagerDuty event pages the on-call (the Events API has no test mode); \

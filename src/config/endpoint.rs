@@ -44,6 +44,8 @@ pub enum EndpointKind {
     Gitlab,
     /// Zendesk: client updates as public comments on the linked ticket (002).
     Zendesk,
+    /// status.io: the incident with its state and status (003).
+    Statusio,
 
     /// E-mail over SMTP (STARTTLS or implicit TLS, AUTH).
     Email,
@@ -67,6 +69,7 @@ impl EndpointKind {
         EndpointKind::Jira,
         EndpointKind::Gitlab,
         EndpointKind::Zendesk,
+        EndpointKind::Statusio,
         EndpointKind::Email,
         EndpointKind::Document,
         EndpointKind::Confluence,
@@ -86,6 +89,7 @@ impl EndpointKind {
             EndpointKind::Jira => "jira",
             EndpointKind::Gitlab => "gitlab",
             EndpointKind::Zendesk => "zendesk",
+            EndpointKind::Statusio => "statusio",
 
             EndpointKind::Email => "email",
             EndpointKind::Document => "document",
@@ -113,9 +117,20 @@ impl EndpointKind {
     fn keys(self) -> (&'static [&'static str], &'static [&'static str]) {
         use EndpointKind::*;
         match self {
+            // #17: `token` (a REST API key), `escalation_policies` and
+            // `rest_url` serve `cockpit oncall`; the Events API needs none.
             Pagerduty => (
                 &["routing_key"],
-                &["url", "source", "teams", "events", "templates"],
+                &[
+                    "url",
+                    "source",
+                    "teams",
+                    "events",
+                    "templates",
+                    "token",
+                    "escalation_policies",
+                    "rest_url",
+                ],
             ),
             SlackWebhook | Teams => (&["url"], &["events", "templates"]),
             // #19: `read` with a token and a channel id reads the channel back.
@@ -140,13 +155,25 @@ impl EndpointKind {
             ),
             Jira => (
                 &["url", "token", "project"],
-                &["user", "labels", "issue_type", "events", "templates"],
+                &[
+                    "user",
+                    "labels",
+                    "issue_type",
+                    "events",
+                    "templates",
+                    "done_transition",
+                ],
             ),
             Gitlab => (
                 &["token", "project"],
                 &["url", "labels", "events", "templates"],
             ),
             Zendesk => (&["url", "user", "token"], &["events", "templates"]),
+            // `user` is the API ID (x-api-id), `token` the API key (x-api-key).
+            Statusio => (
+                &["user", "token", "page_id"],
+                &["url", "components", "events", "templates"],
+            ),
 
             Email => (
                 &["server", "from", "to"],
@@ -246,6 +273,12 @@ pub struct Endpoint {
     pub space: Option<String>,
     /// Confluence: the id of the page each incident's page is a child of.
     pub parent: Option<String>,
+    /// PagerDuty REST: an escalation policy id per role or team (`cockpit oncall`).
+    pub escalation_policies: BTreeMap<String, String>,
+    /// PagerDuty REST API base (default https://api.pagerduty.com).
+    pub rest_url: Option<String>,
+    /// Jira: the workflow transition id that closes a ticket (ids differ per project).
+    pub done_transition: Option<String>,
 }
 
 impl Endpoint {
@@ -282,6 +315,9 @@ impl Endpoint {
             username: None,
             space: None,
             parent: None,
+            escalation_policies: BTreeMap::new(),
+            rest_url: None,
+            done_transition: None,
         }
     }
 }
@@ -330,6 +366,9 @@ pub(super) struct RawEndpoint {
     path: Option<Spanned<String>>,
     space: Option<Spanned<String>>,
     parent: Option<Spanned<String>>,
+    escalation_policies: Option<Spanned<BTreeMap<String, String>>>,
+    rest_url: Option<Spanned<String>>,
+    done_transition: Option<Spanned<String>>,
 }
 
 /// Check every `[[endpoint]]` table, in order.
@@ -417,6 +456,15 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
         ("path", r.path.as_ref().map(|s| s.span())),
         ("space", r.space.as_ref().map(|s| s.span())),
         ("parent", r.parent.as_ref().map(|s| s.span())),
+        (
+            "escalation_policies",
+            r.escalation_policies.as_ref().map(|s| s.span()),
+        ),
+        ("rest_url", r.rest_url.as_ref().map(|s| s.span())),
+        (
+            "done_transition",
+            r.done_transition.as_ref().map(|s| s.span()),
+        ),
     ];
     for (key, span) in &given {
         if let Some(span) = span
@@ -599,7 +647,30 @@ fn check_one(c: &Checker<'_>, r: RawEndpoint) -> Result<Endpoint, ConfigError> {
     };
     let space = nonempty(r.space, "space")?;
     let parent = nonempty(r.parent, "parent")?;
+    let rest_url = match r.rest_url {
+        Some(u) if reqwest::Url::parse(u.get_ref()).is_err() => {
+            return Err(c.err(
+                u.span(),
+                "rest_url",
+                format!("`{}` is not a URL", u.get_ref()),
+            ));
+        }
+        other => other.map(|u| u.into_inner()),
+    };
+    let escalation_policies = r
+        .escalation_policies
+        .map(|m| {
+            m.into_inner()
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect()
+        })
+        .unwrap_or_default();
+    let done_transition = nonempty(r.done_transition, "done_transition")?;
     Ok(Endpoint {
+        done_transition,
+        escalation_policies,
+        rest_url,
         teams,
         page_id: nonempty(r.page_id, "page_id")?,
         components: r.components.map(|f| f.into_inner()).unwrap_or_default(),

@@ -79,6 +79,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "Follow-up of incident {incident} ({title}).\nOwner: {owner}\nDue: {due}\nIncident document: {document}",
     ),
     ("near_miss_title", "Incident review: {title}"),
+    // 000: "the retrospective ticket with links to the incident document".
+    ("retrospective_title", "Retrospective: {title}"),
+    (
+        "retrospective_body",
+        "Retrospective of incident {incident} ({title}), facilitated by {facilitator} on {review_date}.\nIncident document: {document}\nRetrospective: {review_link}",
+    ),
     (
         "near_miss_body",
         "Near miss: had it happened, this would have been {would_be}.\nIncident {incident}. Incident document: {document}",
@@ -182,7 +188,10 @@ impl Vars {
             .set("to", "")
             .set("owner", "")
             .set("due", "")
-            .set("would_be", "");
+            .set("would_be", "")
+            .set("facilitator", "")
+            .set("review_date", "")
+            .set("review_link", "");
         v
     }
 
@@ -235,6 +244,22 @@ impl Vars {
             }
             NearMiss { would_be_severity } => {
                 v.set("would_be", would_be_severity.clone());
+            }
+            RetrospectiveScheduled {
+                facilitator,
+                on,
+                link,
+                ..
+            } => {
+                v.set("facilitator", facilitator.clone())
+                    .set(
+                        "review_date",
+                        on.map_or_else(|| NONE.to_string(), |d| d.to_string()),
+                    )
+                    .set(
+                        "review_link",
+                        if link.is_empty() { NONE } else { link.as_str() },
+                    );
             }
             _ => {}
         }

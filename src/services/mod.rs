@@ -7,6 +7,7 @@
 pub mod cockpit;
 pub mod error;
 pub mod intent;
+pub mod oncall;
 pub mod verbs;
 pub mod when;
 pub mod worker;

@@ -81,7 +81,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
         ],
         Webhook => &["*"],
         Alertmanager => &[],
-        Statuspage | Jira | Gitlab | Zendesk => super::plan_remote::default_events(kind),
+        Statuspage | Jira | Gitlab | Zendesk | Statusio => super::plan_remote::default_events(kind),
 
         // 000: stakeholders by e-mail: the declaration, then updates in one thread.
         Email => &[
@@ -148,7 +148,9 @@ pub fn plan(
                 endpoint, event, incident, playbook, &t,
             ))
             .collect(),
-        EndpointKind::Statuspage => super::plan_remote::status_page(event, incident, playbook, &t),
+        EndpointKind::Statuspage | EndpointKind::Statusio => {
+            super::plan_remote::status_page(event, incident, playbook, &t)
+        }
         EndpointKind::Jira | EndpointKind::Gitlab => {
             super::plan_remote::tracker(endpoint, event, incident, playbook, &t)
         }

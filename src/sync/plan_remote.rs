@@ -16,7 +16,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
     use EndpointKind::*;
     match kind {
         // 003: the incident, its state and status, and what the public is told.
-        Statuspage => &[
+        Statuspage | Statusio => &[
             "declared",
             "severity_changed",
             "state_changed",
@@ -37,6 +37,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
             "reopened",
             "follow_up_added",
             "near_miss",
+            "retrospective_scheduled",
         ],
         // 002: client-facing updates, on the ticket the client raised.
         Zendesk => &["comms_sent", "closed"],
@@ -242,8 +243,13 @@ pub fn tracker(
     let closing = incident.phase(pb) != Phase::Active;
     // Jira's workflow transitions differ per project: its tickets get the
     // news as a comment, GitLab issues are closed and reopened.
-    let states = endpoint.kind == EndpointKind::Gitlab;
-    let lifecycle = |status: &str| states.then(|| incident_item("", String::new(), status));
+    // Jira closes through its workflow when the config names the transition.
+    let states = |status: &str| match endpoint.kind {
+        EndpointKind::Gitlab => true,
+        EndpointKind::Jira => status == "closed" && endpoint.done_transition.is_some(),
+        _ => false,
+    };
+    let lifecycle = |status: &str| states(status).then(|| incident_item("", String::new(), status));
     match &event.kind {
         Declared { .. } => vec![incident_item(
             &t.render("ticket_title"),
@@ -282,6 +288,15 @@ pub fn tracker(
                 ..Default::default()
             })]
         }
+        // 000: the retrospective ticket, linking the incident document and
+        // the review's own link; a rescheduled review edits the same ticket.
+        RetrospectiveScheduled { .. } => vec![Delivery::Ticket(Ticket {
+            item: "retrospective".into(),
+            title: render(t_template(t, "retrospective_title"), &t.vars),
+            body: render(t_template(t, "retrospective_body"), &t.vars),
+            labels: severity_labels(incident),
+            ..Default::default()
+        })],
         NearMiss { would_be_severity } => {
             let mut vars = t.vars.clone();
             vars.set("would_be", would_be_severity.clone());

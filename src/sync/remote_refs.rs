@@ -121,7 +121,10 @@ pub async fn deliver(
         Ok(l) => l,
         Err(o) => return o,
     };
-    let public = target.kind() == EndpointKind::Statuspage;
+    let public = matches!(
+        target.kind(),
+        EndpointKind::Statuspage | EndpointKind::Statusio
+    );
     if let Some(j) = journal
         && (existing.is_none() || public)
     {

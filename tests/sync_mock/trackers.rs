@@ -29,6 +29,10 @@ pub fn statuspage(page: &'static str, key: &'static str) -> Behaviour {
         if r.header("authorization") != Some(&format!("OAuth {key}")) {
             return Reply::json(401, json!({"error": "Could not authenticate"}));
         }
+        // `cockpit sync test`: the page itself.
+        if r.method == "GET" && r.path == format!("/v1/pages/{page}") {
+            return Reply::json(200, json!({"id": page, "name": "Acme Status"}));
+        }
         record(r, w);
         let base = format!("/v1/pages/{page}/incidents");
         let incident = |id: &str| {
@@ -60,6 +64,9 @@ pub fn jira(auth: String) -> Behaviour {
         if r.header("authorization") != Some(auth.as_str()) {
             return Reply::new(401, "");
         }
+        if r.method == "GET" && r.path == "/rest/api/2/myself" {
+            return Reply::json(200, json!({"name": "ic", "displayName": "Ann IC"}));
+        }
         record(r, w);
         if r.method == "POST" && r.path == "/rest/api/2/issue" {
             let f = &r.json()["fields"];
@@ -90,6 +97,11 @@ pub fn jira(auth: String) -> Behaviour {
             ("POST", "comment") => {
                 Reply::json(201, json!({"id": "20001", "body": r.json()["body"]}))
             }
+            ("POST", "transitions") if r.json()["transition"]["id"] == "31" => Reply::new(204, ""),
+            ("POST", "transitions") => Reply::json(
+                400,
+                json!({"errorMessages": ["Transition id is not valid for this issue."], "errors": {}}),
+            ),
             _ => Reply::new(405, ""),
         }
     })
@@ -100,6 +112,13 @@ pub fn gitlab(project: &'static str, token: &'static str) -> Behaviour {
     Arc::new(move |r, w| {
         if r.header("private-token") != Some(token) {
             return Reply::json(401, json!({"message": "401 Unauthorized"}));
+        }
+        if r.method == "GET" {
+            return if r.path == format!("/api/v4/projects/{project}") {
+                Reply::json(200, json!({"id": 7, "path_with_namespace": "ops/app"}))
+            } else {
+                Reply::json(404, json!({"message": "404 Project Not Found"}))
+            };
         }
         record(r, w);
         let base = format!("/api/v4/projects/{project}/issues");
@@ -132,6 +151,12 @@ pub fn zendesk(auth: String, tickets: &'static [&'static str]) -> Behaviour {
         if r.header("authorization") != Some(auth.as_str()) {
             return Reply::json(401, json!({"error": "Couldn't authenticate you"}));
         }
+        if r.method == "GET" && r.path == "/api/v2/users/me.json" {
+            return Reply::json(
+                200,
+                json!({"user": {"id": 42, "name": "Cam", "role": "agent"}}),
+            );
+        }
         record(r, w);
         let id = r
             .path
@@ -159,4 +184,98 @@ pub fn basic(user: &str, password: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
     )
+}
+
+/// status.io v2: `x-api-id` and `x-api-key`; incidents `sio<n>`; answers
+/// `{"status": {"error": "no", "message": "OK"}, "result": ...}`, and a
+/// refusal in a 200 for an unknown page (as its clients expect).
+pub fn statusio(api_id: &'static str, key: &'static str, page: &'static str) -> Behaviour {
+    Arc::new(move |r, w| {
+        if r.header("x-api-id") != Some(api_id) || r.header("x-api-key") != Some(key) {
+            return Reply::json(
+                401,
+                json!({"status": {"error": "yes", "message": "Unauthorized"}}),
+            );
+        }
+        record(r, w);
+        let ok = |result: Value| {
+            Reply::json(
+                200,
+                json!({"status": {"error": "no", "message": "OK"}, "result": result}),
+            )
+        };
+        if r.method == "GET" {
+            return if r.path == format!("/v2/component/list/{page}") {
+                ok(
+                    json!([{"_id": "cmp1", "name": "Checkout", "containers": [{"_id": "ctr1", "name": "EU"}]}]),
+                )
+            } else {
+                Reply::json(
+                    404,
+                    json!({"status": {"error": "yes", "message": "Not found"}}),
+                )
+            };
+        }
+        let b = r.json();
+        if r.method != "POST" || b["statuspage_id"] != page {
+            return Reply::json(
+                200,
+                json!({"status": {"error": "yes", "message": "Invalid statuspage_id"}}),
+            );
+        }
+        match r.path.as_str() {
+            "/v2/incident/create" => {
+                let n = created(w, "sio");
+                ok(json!(format!("sio{n}")))
+            }
+            "/v2/incident/update" | "/v2/incident/resolve" => {
+                let id = b["incident_id"].as_str().unwrap_or("");
+                if known(w, "sio", id.trim_start_matches("sio")) {
+                    ok(json!(true))
+                } else {
+                    Reply::json(
+                        404,
+                        json!({"status": {"error": "yes", "message": "Incident not found"}}),
+                    )
+                }
+            }
+            _ => Reply::json(
+                404,
+                json!({"status": {"error": "yes", "message": "Not found"}}),
+            ),
+        }
+    })
+}
+
+/// PagerDuty REST `/oncalls`: `Token token=`, the v2 Accept header; two
+/// policies' on-calls at two levels.
+pub fn pagerduty_rest(key: &'static str) -> Behaviour {
+    Arc::new(move |r, _w| {
+        if r.header("authorization") != Some(&format!("Token token={key}")) {
+            return Reply::json(
+                401,
+                json!({"error": {"message": "Unauthorized", "code": 2006}}),
+            );
+        }
+        if r.header("accept") != Some("application/vnd.pagerduty+json;version=2") {
+            return Reply::json(406, json!({"error": {"message": "Not Acceptable"}}));
+        }
+        if !r.path.starts_with("/oncalls?") {
+            return Reply::json(
+                404,
+                json!({"error": {"message": "Not Found", "code": 2100}}),
+            );
+        }
+        let user = |n: &str| json!({"id": format!("U{n}"), "type": "user_reference", "summary": n});
+        Reply::json(
+            200,
+            json!({"oncalls": [
+                {"user": user("Bob Ops"), "escalation_policy": {"id": "PDB"}, "escalation_level": 2},
+                {"user": user("Ann Lee"), "escalation_policy": {"id": "PDB"}, "escalation_level": 1},
+                {"user": user("Cem Kaya"), "escalation_policy": {"id": "PCOMMS"}, "escalation_level": 1},
+                {"user": user("Ann Lee"), "escalation_policy": {"id": "PDB"}, "escalation_level": 1},
+                {"user": user("Dee Other"), "escalation_policy": {"id": "PELSE"}, "escalation_level": 1}
+            ], "limit": 25, "offset": 0, "more": false}),
+        )
+    })
 }

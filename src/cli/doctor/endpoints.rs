@@ -60,6 +60,9 @@ fn probe(t: &Target) -> Option<Probe> {
         Statuspage | Jira | Gitlab | Zendesk | Confluence => {
             Probe::Reachability(get(t.url.clone()?))
         }
+        Statusio => {
+            Probe::Reachability(get(t.base_url(crate::sync::adapters::statusio::DEFAULT_URL)))
+        }
         // Not HTTP (SMTP) or local files: `cockpit sync test NAME` sends a
         // test message or writes a probe file.
         Email | Document => return None,

@@ -16,7 +16,7 @@
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
-use super::tickets::{Linked, error_detail, join, no_item_yet};
+use super::ticket_common::{Linked, error_detail, join, no_item_yet};
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Ticket;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};
@@ -49,6 +49,9 @@ pub fn request(target: &Target, t: &Ticket, existing: Option<&str>) -> Result<Ht
             let mut body = Map::new();
             if !t.title.is_empty() {
                 body.insert("title".into(), json!(t.title));
+                if !t.body.is_empty() {
+                    body.insert("description".into(), json!(t.body));
+                }
             }
             if !t.labels.is_empty() {
                 body.insert("labels".into(), json!(labels(target, t)));

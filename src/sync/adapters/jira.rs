@@ -18,12 +18,17 @@
 //!   quoted in https://jira.atlassian.com/browse/JRACLOUD-69262).
 //! - Labels cannot contain spaces ("The label ... contains spaces which is
 //!   invalid", https://grokipedia.com/page/Jira_Labels): spaces become `-`.
-//! - Workflow transitions differ per project, so closing is a comment.
+//! - Workflow transitions differ per project: closing is a comment, and with
+//!   the endpoint's `done_transition` also `POST
+//!   /rest/api/2/issue/{key}/transitions` with `{"transition": {"id"}}`,
+//!   answered "204 No Content"
+//!   (https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-issues/#api-rest-api-2-issue-issueidorkey-transitions-post;
+//!   a curl trace of it: https://pastebin.com/44EhHXWd).
 
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
-use super::tickets::{Linked, basic, error_detail, join, no_item_yet};
+use super::ticket_common::{Linked, basic, error_detail, join, no_item_yet};
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Ticket;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};
@@ -63,11 +68,28 @@ pub fn request(target: &Target, t: &Ticket, existing: Option<&str>) -> Result<Ht
                 }}),
             )
         }
-        // A changed title or severity: edit the fields.
+        // The incident resolved: through the configured workflow transition.
+        Some(key) if t.status == "closed" => {
+            let id = target
+                .endpoint
+                .done_transition
+                .as_deref()
+                .ok_or("no done_transition to close the ticket with")?;
+            HttpRequest::json(
+                Method::POST,
+                join(&base, &["rest", "api", "2", "issue", key, "transitions"]),
+                &json!({"transition": {"id": id}}),
+            )
+        }
+        // A changed title or severity: edit the fields; an item whose text
+        // changed (a rescheduled retrospective) gets its description too.
         Some(key) if !t.title.is_empty() || !t.labels.is_empty() => {
             let mut fields = Map::new();
             if !t.title.is_empty() {
                 fields.insert("summary".into(), json!(t.title));
+                if !t.body.is_empty() {
+                    fields.insert("description".into(), json!(t.body));
+                }
             }
             if !t.labels.is_empty() {
                 fields.insert("labels".into(), json!(labels(target, t)));

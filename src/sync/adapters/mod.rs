@@ -11,9 +11,13 @@ pub mod confluence;
 pub mod email;
 pub mod matrix;
 pub mod pagerduty;
+pub mod pagerduty_oncall;
+pub mod probe;
 pub mod slack;
 mod slack_api;
+pub mod statusio;
 pub mod statuspage;
+pub mod ticket_common;
 pub mod tickets;
 pub mod zendesk;
 
@@ -57,7 +61,8 @@ pub fn request(target: &Target, row: &OutboxRow) -> Result<HttpRequest, Outcome>
         EndpointKind::Statuspage
         | EndpointKind::Jira
         | EndpointKind::Gitlab
-        | EndpointKind::Zendesk => match &delivery {
+        | EndpointKind::Zendesk
+        | EndpointKind::Statusio => match &delivery {
             Delivery::Ticket(t) => {
                 tickets::request(target, t, None).map_err(|error| Outcome::Park {
                     error: target.redact(&error),
@@ -92,7 +97,8 @@ pub fn judge(target: &Target, answer: &HttpAnswer) -> Outcome {
         EndpointKind::Statuspage
         | EndpointKind::Jira
         | EndpointKind::Gitlab
-        | EndpointKind::Zendesk => match tickets::judge(target, None, answer) {
+        | EndpointKind::Zendesk
+        | EndpointKind::Statusio => match tickets::judge(target, None, answer) {
             Ok(l) => Outcome::Delivered {
                 remote_id: Some(l.id),
             },

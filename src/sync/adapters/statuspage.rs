@@ -19,7 +19,7 @@
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
-use super::tickets::{Linked, error_detail, join, no_item_yet};
+use super::ticket_common::{Linked, error_detail, join, no_item_yet};
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Ticket;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};

@@ -16,7 +16,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::tickets::{Linked, basic, error_detail, join};
+use super::ticket_common::{Linked, basic, error_detail, join};
 use crate::sync::backoff::Outcome;
 use crate::sync::delivery::Ticket;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};
