@@ -10,14 +10,7 @@ use crate::sync::delivery::Delivery;
 use crate::sync::http::{HttpRequest, Target};
 use crate::sync::outbox::OutboxRow;
 
-pub use super::slack_api::{DEFAULT_API, judge_api};
-
-/// mrkdwn needs exactly these three escaped (§2.7).
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+pub use super::slack_api::{DEFAULT_API, escape, judge_api};
 
 pub fn webhook_request(target: &Target, d: &Delivery) -> Option<HttpRequest> {
     let Delivery::Post { text } = d else {

@@ -1,4 +1,4 @@
-//! Slack's Web API address and its verdict (ENDPOINTS.md §2): the JSON's
+//! Slack's Web API address, its text escaping and its verdict (ENDPOINTS.md §2): the JSON's
 //! `ok` decides, whatever the HTTP status. A leaf shared by the topic
 //! requests (`slack.rs`) and the posts (`slack_post.rs`).
 
@@ -6,6 +6,13 @@ use crate::sync::backoff::Outcome;
 use crate::sync::http::{HttpAnswer, judge_status};
 
 pub const DEFAULT_API: &str = "https://slack.com/api";
+
+/// mrkdwn needs exactly these three escaped (§2.7).
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
 
 pub fn judge_api(a: &HttpAnswer) -> Outcome {
     if let Some(o) = judge_status(a, a.body.trim()) {

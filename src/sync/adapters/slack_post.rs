@@ -105,7 +105,7 @@ pub fn post_request(target: &Target, rows: &[OutboxRow]) -> Option<HttpRequest> 
     let keys: Vec<String> = rows.iter().map(row_key).collect();
     let body = json!({
         "channel": channel,
-        "text": texts.iter().map(|t| super::slack::escape(t)).collect::<Vec<_>>().join("\n"),
+        "text": texts.iter().map(|t| super::slack_api::escape(t)).collect::<Vec<_>>().join("\n"),
         "metadata": {
             "event_type": METADATA_TYPE,
             // Payload values are strings, numbers, booleans or objects: the
