@@ -98,7 +98,8 @@ fn standing_objections_block_the_close_until_withdrawn() {
     let a = r.at(32).by("bob").ok(object("EU still slow"));
     let b = r.by("cy").ok(object("waiting for the vendor"));
     assert_eq!(r.err(object("  ")), RuleError::Empty("the objection"));
-    r.at(50);
+    // Anyone objects; ann, who declared (no IC yet), decides (issue 13).
+    r.at(50).by("ann");
     assert_eq!(r.err(EventKind::Closed {}), RuleError::ObjectionsStand(2));
     r.ok(withdraw(a.id));
     assert_eq!(r.err(EventKind::Closed {}), RuleError::ObjectionsStand(1));
