@@ -237,7 +237,7 @@ fn a_whole_sev1_from_declaration_to_close() {
     let refused = d.fails(1, &["close", "confirm", "--as", "dee", "--at", &at(34)]);
     assert_eq!(
         refused,
-        "watch the service 1m 00s more before closing (001: wait 15 minutes after resolution)"
+        "watch the service 1m 00s more before closing (001: wait 15m after resolution)"
     );
     d.ok(&["close", "confirm", "--as", "dee", "--at", &at(35)]);
 
@@ -738,4 +738,31 @@ fn the_time_rule_and_who_closes() {
     let err = d.fails(1, &["close", "confirm", "--as", "bob", "--at", &ahead]);
     assert!(err.starts_with("the time rule:"), "{err}");
     d.ok(&["close", "confirm", "--as", "bob", "--at", &at(40)]);
+}
+
+/// Issue 13, item 13: an unknown `playbook` in the config names the file,
+/// line and key.
+#[test]
+fn an_unknown_playbook_in_the_config_is_named() {
+    let d = Desk::new();
+    let config = d.home.path().join("config.toml");
+    fs::write(&config, "author = \"ann\"\nplaybook = \"nope\"\n").unwrap();
+    let err = d.fails(1, &["list"]);
+    assert!(
+        err.starts_with(&format!(
+            "{}:2: playbook: unknown playbook `nope`; installed: ",
+            config.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("eoc-imoc-cmoc"), "{err}");
+    // `--playbook` on the command line wins over the file.
+    d.ok(&[
+        "--playbook",
+        "default",
+        "declare",
+        "db down",
+        "--severity",
+        "sev2",
+    ]);
 }

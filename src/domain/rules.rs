@@ -65,9 +65,9 @@ pub enum RuleError {
     #[error("the incident must be {resolved} before it is closed (it is {state})")]
     NotResolved { resolved: String, state: String },
     #[error(
-        "watch the service {remaining} more before closing (001: wait 15 minutes after resolution)"
+        "watch the service {remaining} more before closing (001: wait {watch} after resolution)"
     )]
-    WatchNotOver { remaining: String },
+    WatchNotOver { remaining: String, watch: String },
     #[error("only a {0} or closed incident can be reopened")]
     NotReopenable(String),
     #[error("unknown clock `{given}`; valid: {valid}")]

@@ -10,7 +10,7 @@ use super::known::{known_severity, non_empty};
 use super::model::{Incident, Objection, Retrospective, Span};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::EventId;
-use crate::domain::playbook::{Phase, Playbook};
+use crate::domain::playbook::{Phase, Playbook, format_duration};
 use crate::domain::rules::RuleError;
 use crate::domain::time::human_duration;
 
@@ -272,8 +272,10 @@ impl Incident {
         if let (Some(watch), Some(resolved)) = (pb.clocks.resolved_watch, self.resolved_at) {
             let remaining = resolved + watch - at;
             if remaining > chrono::Duration::zero() {
+                // Issue 13: the playbook's duration, not 001's 15 minutes.
                 return Err(RuleError::WatchNotOver {
                     remaining: human_duration(remaining),
+                    watch: format_duration(watch),
                 });
             }
         }

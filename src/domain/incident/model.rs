@@ -83,7 +83,9 @@ impl ActionStatus {
         )
     }
 
-    pub(super) fn may_become(self, to: ActionStatus) -> bool {
+    /// Whether an action in this status may move to `to` (the screen checks
+    /// before it asks for a reason; issue 13).
+    pub fn may_become(self, to: ActionStatus) -> bool {
         use ActionStatus::*;
         match self {
             Proposed => matches!(to, Approved | Rejected | InfoRequested),

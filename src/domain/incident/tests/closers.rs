@@ -99,3 +99,16 @@ fn close_by_names_roles_the_playbook_knows() {
         "{err}"
     );
 }
+
+/// Issue 13, item 3: the watch's refusal names the playbook's duration.
+#[test]
+fn the_watch_refusal_names_the_playbooks_duration() {
+    let pb = pb_edited("resolved_watch = \"15m\"", "resolved_watch = \"40m\"");
+    let mut r = Run::declared_with(pb);
+    r.at(30).resolve();
+    r.at(31).ok(EventKind::CloseRequested {});
+    assert_eq!(
+        r.at(50).err(EventKind::Closed {}).to_string(),
+        "watch the service 20m 00s more before closing (001: wait 40m after resolution)"
+    );
+}

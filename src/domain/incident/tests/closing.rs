@@ -78,12 +78,13 @@ fn the_fifteen_minute_watch_after_resolution() {
     assert_eq!(
         r.err(EventKind::Closed {}),
         RuleError::WatchNotOver {
-            remaining: "1s".into()
+            remaining: "1s".into(),
+            watch: "15m".into()
         }
     );
     assert_eq!(
         r.at(35).err(EventKind::Closed {}).to_string(),
-        "watch the service 10m 00s more before closing (001: wait 15 minutes after resolution)"
+        "watch the service 10m 00s more before closing (001: wait 15m after resolution)"
     );
     r.at(45).ok(EventKind::Closed {});
     assert_eq!(r.inc.state, "closed");
