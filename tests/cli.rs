@@ -237,7 +237,7 @@ fn a_whole_sev1_from_declaration_to_close() {
     let refused = d.fails(1, &["close", "confirm", "--as", "dee", "--at", &at(34)]);
     assert_eq!(
         refused,
-        "watch the service 1m 00s more before closing (001: wait 15 minutes after resolution)"
+        "watch the service 1m 00s more before closing (001: wait 15m after resolution)"
     );
     d.ok(&["close", "confirm", "--as", "dee", "--at", &at(35)]);
 
@@ -706,4 +706,63 @@ fn every_action_step_has_a_description() {
     }
     let note = d.ok(&["note", "--help"]);
     assert!(note.contains("A tag of the playbook"), "{note}");
+}
+
+/// Issue 13, items 1 and 7 end to end: nothing dated in the future (a note
+/// dated tomorrow; a close confirm dated past the 15-minute watch), no
+/// lifecycle event backdated before the declaration, notes backdated freely;
+/// only the IC asks to close, anyone objects.
+#[test]
+fn the_time_rule_and_who_closes() {
+    let d = Desk::new();
+    d.ok(&["declare", "db down", "--severity", "sev2", "--at", &at(0)]);
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let err = d.fails(1, &["note", "db is back", "--at", &tomorrow]);
+    assert!(err.starts_with("the time rule:"), "{err}");
+    let err = d.fails(1, &["state", "resolved", "--at", &at(-5)]);
+    assert!(
+        err.starts_with("the time rule: state_changed") && err.contains("before the declared"),
+        "{err}"
+    );
+    // 000: the first customer complaint came before the declaration.
+    d.ok(&["note", "first customer complaint", "--at", &at(-30)]);
+    d.ok(&["role", "assign", "ic", "bob", "--at", &at(1)]);
+    d.ok(&["state", "resolved", "--at", &at(20)]);
+    let err = d.fails(1, &["close", "request", "--as", "carol", "--at", &at(21)]);
+    assert_eq!(
+        err,
+        "only Incident Commander (bob) may close the incident (000: the IC asks and decides); carol may object instead"
+    );
+    d.ok(&["close", "request", "--as", "bob", "--at", &at(21)]);
+    let ahead = (chrono::Utc::now() + chrono::Duration::minutes(16)).to_rfc3339();
+    let err = d.fails(1, &["close", "confirm", "--as", "bob", "--at", &ahead]);
+    assert!(err.starts_with("the time rule:"), "{err}");
+    d.ok(&["close", "confirm", "--as", "bob", "--at", &at(40)]);
+}
+
+/// Issue 13, item 13: an unknown `playbook` in the config names the file,
+/// line and key.
+#[test]
+fn an_unknown_playbook_in_the_config_is_named() {
+    let d = Desk::new();
+    let config = d.home.path().join("config.toml");
+    fs::write(&config, "author = \"ann\"\nplaybook = \"nope\"\n").unwrap();
+    let err = d.fails(1, &["list"]);
+    assert!(
+        err.starts_with(&format!(
+            "{}:2: playbook: unknown playbook `nope`; installed: ",
+            config.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("eoc-imoc-cmoc"), "{err}");
+    // `--playbook` on the command line wins over the file.
+    d.ok(&[
+        "--playbook",
+        "default",
+        "declare",
+        "db down",
+        "--severity",
+        "sev2",
+    ]);
 }

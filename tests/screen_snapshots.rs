@@ -183,7 +183,7 @@ fn checkin_form_with_reviews_and_warning() {
     s.key("right")
         .key("tab")
         .type_text("error rate 12%, falling");
-    s.keys(&["tab", "right"]);
+    s.keys(&["tab", "right", "right"]);
     snap("checkin_form", &s);
 }
 

@@ -255,6 +255,21 @@ fn r_asks_why_and_an_empty_reason_is_refused() {
     assert!(s.m.overlay.is_none());
 }
 
+/// Issue 13, item 12: an action already under way cannot be rejected; the
+/// key says so at once instead of asking for a reason it will refuse.
+#[test]
+fn r_on_an_action_under_way_refuses_before_asking_why() {
+    let (mut s, story) = cockpit();
+    let under_way = story.incident().actions[1].id;
+    s.keys(&["3", "down"]);
+    assert_eq!(s.m.queue()[s.m.actions_selected].id, under_way);
+    s.key("r");
+    assert!(s.m.overlay.is_none(), "no prompt for a step it cannot take");
+    assert!(s.sent.is_empty());
+    let said = &s.m.status.as_ref().unwrap().text;
+    assert!(said.contains("it cannot become rejected"), "{said}");
+}
+
 #[test]
 fn esc_cancels_the_reject_prompt() {
     let (mut s, _) = cockpit();
@@ -800,6 +815,8 @@ fn several_open_incidents_open_the_switcher_on_the_newest() {
     let a = checkout_outage();
     let mut b = Story::declare(3, "Search latency", "SEV2", "bob");
     b.events[0].at = t0() + Duration::minutes(5);
+    // Declared then, and written then: the time rule refuses a future time.
+    b.events[0].recorded_at = b.events[0].at;
     let mut s = Screen::new();
     s.reply(Reply::Incidents(vec![a.summary(), b.summary()]));
     assert!(matches!(
@@ -864,7 +881,7 @@ fn the_checkin_form_records_the_loop() {
     assert!(s.sent.is_empty(), "a check-in needs the status report");
     assert!(s.m.status.as_ref().unwrap().text.contains("status report"));
     s.type_text("error rate 12%"); // the form went back to the status field
-    s.keys(&["tab", "right", "tab", "tab"])
+    s.keys(&["tab", "right", "right", "tab", "tab"])
         .type_text("watch 10 more min");
     s.key("enter");
     let (_, intent, _) = one_act(&mut s);
@@ -873,10 +890,11 @@ fn the_checkin_form_records_the_loop() {
     };
     assert_eq!(c.status, "error rate 12%");
     assert_eq!(c.next, "watch 10 more min");
-    // Each mitigation since the last check-in gets a verdict ("still going" unless changed).
+    // Each mitigation since the last check-in gets a verdict: "not reviewed"
+    // unless changed, and recorded so (issue 13).
     let cdn = story.incident().actions[2].id;
     let verdicts: Vec<_> = c.reviews.iter().map(|r| (r.action, &*r.verdict)).collect();
-    assert_eq!(verdicts, [(scale, "worked"), (cdn, "still going")]);
+    assert_eq!(verdicts, [(scale, "worked"), (cdn, "not reviewed")]);
 }
 
 #[test]
@@ -922,4 +940,58 @@ fn ctrl_c_quits_from_anywhere() {
         s.keys(keys);
         assert!(s.m.quit, "{keys:?}");
     }
+}
+
+/// Issue 13, item 11: the closing step "document every outstanding action
+/// item" opens `:followup` while none is documented, and ticks once one is.
+#[test]
+fn the_follow_up_step_ticks_once_a_follow_up_exists() {
+    let mut story = Story::declare(3, "db down", "SEV2", "ann");
+    let mut s = Screen::new();
+    s.open_one(&story);
+    let at_step = |s: &mut Screen| {
+        let c = s.m.current.as_ref().unwrap();
+        let lists = c.incident.checklists(&c.playbook);
+        let (ci, si) = lists
+            .iter()
+            .enumerate()
+            .find_map(|(ci, l)| {
+                l.steps
+                    .iter()
+                    .position(|st| st.step.key == "actions_documented")
+                    .map(|si| (ci, si))
+            })
+            .expect("the default playbook documents action items");
+        s.m.overlay = Some(Overlay::Checklists {
+            checklist: ci,
+            step: si,
+        });
+    };
+    at_step(&mut s);
+    s.key("enter");
+    assert!(
+        matches!(s.m.overlay, Some(Overlay::CommandLine(_))),
+        "no follow-up yet: Enter asks for one"
+    );
+    assert!(s.take_sent().is_empty());
+
+    story.push(
+        60,
+        "ann",
+        EventKind::FollowUpAdded(cockpit::domain::event::FollowUp {
+            text: "add a replica alarm".into(),
+            owner: "bob".into(),
+            criticality: String::new(),
+            due: None,
+            from_event: None,
+        }),
+    );
+    s.open_one(&story);
+    at_step(&mut s);
+    s.key("enter");
+    let (_, intent, _) = one_act(&mut s);
+    assert!(
+        matches!(&intent, Intent::ChecklistTick { step, .. } if step == "actions_documented"),
+        "{intent:?}"
+    );
 }

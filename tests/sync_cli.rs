@@ -169,3 +169,45 @@ fn secrets_in_the_config_file_or_open_files_are_refused_with_where() {
     assert!(!status.contains("XYZSECRET"), "{status}");
     assert!(status.starts_with("sync: endpoint unusable"), "{status}");
 }
+
+/// Issue 13, item 14: `sync run` against an endpoint that is down says, on
+/// stderr, how many rows wait, when it tries next and the last error,
+/// instead of printing nothing until it is interrupted.
+#[test]
+fn sync_run_shows_progress_and_the_last_error_while_an_endpoint_is_down() {
+    // A loopback port with nothing listening: bind, learn the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("config.toml"),
+        format!(
+            "[[endpoint]]\nname = \"pd\"\nkind = \"pagerduty\"\nurl = \"http://127.0.0.1:{port}/v2/enqueue\"\nrouting_key = \"env:CLI_TEST_PD_KEY\"\n"
+        ),
+    )
+    .unwrap();
+    ok(d, &["declare", "checkout down", "--severity", "SEV1"]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_cockpit"))
+        .arg("--journal")
+        .arg(d.join("journal.sqlite"))
+        .arg("--config")
+        .arg(d.join("config.toml"))
+        .args(["--as", "ann", "sync", "run"])
+        .env("CLI_TEST_PD_KEY", "R0123456789abcdef0123456789abcd")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    child.kill().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let first = err.lines().next().unwrap_or_default();
+    assert!(first.starts_with("sync: delivered 0, "), "{err}");
+    assert!(first.contains("; 1 pending, next try in "), "{err}");
+    assert!(first.contains("; last error: "), "{err}");
+}

@@ -10,6 +10,8 @@ use super::keymap::{Command, Mode};
 use super::model::{
     Level, Model, Overlay, Pane, PendingNote, Prompt, PromptPurpose, new_editor, single_line,
 };
+use crate::domain::RuleError;
+use crate::domain::incident::ActionStatus;
 use crate::journal::TimelineFilter;
 use crate::services::intent::{ActionStep, Intent};
 use crate::services::worker::Request;
@@ -180,6 +182,25 @@ fn action_prompt(m: &mut Model, c: Command) {
     let Some(id) = selected_action(m) else {
         return;
     };
+    // Check first, ask for the reason after (issue 13): the fold's own words
+    // for a step the action cannot take, before anyone types a reason.
+    let to = match c {
+        Command::Reject => ActionStatus::Rejected,
+        Command::AskInfo => ActionStatus::InfoRequested,
+        Command::FailAction => ActionStatus::Failed,
+        _ => ActionStatus::Reverted,
+    };
+    if let Some(a) = m.queue().into_iter().find(|a| a.id == id)
+        && !a.status.may_become(to)
+    {
+        let refusal = RuleError::ActionTransition {
+            number: a.number,
+            from: a.status.name().into(),
+            to: to.name().into(),
+        };
+        m.say(Level::Warn, refusal.to_string());
+        return;
+    }
     let (purpose, title) = match c {
         Command::Reject => (PromptPurpose::Reject(id), "Reject: why?"),
         Command::AskInfo => (

@@ -246,10 +246,11 @@ pub(super) fn checkin_key(m: &mut Model, mut f: CheckInForm, k: KeyEvent) -> Vec
                 f.field = 1;
                 m.say(Level::Warn, "a check-in needs the status report");
             } else {
+                // Every mitigation keeps its verdict, "not reviewed" too: the
+                // export then says which ones nobody looked at (issue 13).
                 let reviews = f
                     .reviews
                     .iter()
-                    .filter(|r| VERDICTS[r.2] != "not reviewed")
                     .map(|r| MitigationReview {
                         action: r.0,
                         verdict: VERDICTS[r.2].to_string(),

@@ -306,6 +306,16 @@ fn do_step(
             dialogs::open_handoff(m);
             Some(Vec::new())
         }
+        // 000 closing script: once follow-ups are documented, Enter ticks
+        // the step instead of asking for another one (issue 13).
+        AddFollowUp if !inc.follow_ups.is_empty() => {
+            let n = inc.follow_ups.len();
+            m.say(
+                Level::Info,
+                format!("{n} follow-up(s) documented: step ticked (:followup adds more)"),
+            );
+            Some(vec![Outcome::act(tick)])
+        }
         AddFollowUp => {
             command_line(m, "followup ");
             Some(Vec::new())

@@ -164,7 +164,9 @@ pub struct CheckInForm {
     pub warning: Option<String>,
 }
 
-pub const VERDICTS: [&str; 4] = ["still going", "worked", "failed", "not reviewed"];
+/// A mitigation's verdict at a check-in; the first is the default: what the
+/// IC tabbed past was not reviewed, and the record says so (issue 13).
+pub const VERDICTS: [&str; 4] = ["not reviewed", "still going", "worked", "failed"];
 
 /// The 004 shift-handoff briefing, prefilled from the journal (the last
 /// check-in, hypotheses, last comms, links, roster); the outgoing person edits it.

@@ -97,6 +97,9 @@ fn open(global: &Global, read_only: bool) -> Result<(Cockpit, Config, Option<Pat
         None => Config::default(),
     };
     let playbooks = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
+    if global.playbook.is_none() {
+        config.check_playbook(&playbooks)?;
+    }
     let journal_path = journal_path(global, &config, paths.as_ref(), read_only)?;
     if read_only {
         Journal::must_exist(&journal_path)?;

@@ -253,6 +253,13 @@ fn run(cockpit: &Cockpit, config: &Config, watch: bool) -> Result<String, Failur
                 _ => Duration::from_millis(200),
             }
             .clamp(Duration::from_millis(50), Duration::from_secs(5));
+            // Issue 13: while an endpoint is down, say what is going on
+            // instead of waiting in silence (stderr: stdout keeps the totals).
+            let last_error = deliverer.health().await?.last_error;
+            eprintln!(
+                "{}",
+                clean_output(&progress(&total, mine, wait, last_error.as_deref()))
+            );
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = tokio::signal::ctrl_c() => break,
@@ -442,4 +449,19 @@ pub fn silences(
         out.push_str("no active silences of ours\n");
     }
     Ok(out)
+}
+
+/// One line of `sync run` progress between passes.
+fn progress(total: &PassReport, pending: usize, wait: Duration, error: Option<&str>) -> String {
+    let mut line = format!(
+        "sync: delivered {}, retried {}, parked {}; {pending} pending, next try in {:.1}s",
+        total.delivered,
+        total.retried,
+        total.parked,
+        wait.as_secs_f64()
+    );
+    if let Some(e) = error {
+        line.push_str(&format!("; last error: {e}"));
+    }
+    line
 }

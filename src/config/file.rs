@@ -19,6 +19,8 @@ pub struct Config {
     pub timezone: Option<String>,
     /// Sync endpoints (`[[endpoint]]` tables), checked.
     pub endpoints: Vec<Endpoint>,
+    /// Where `playbook = …` is written (file, line), for an unknown name.
+    pub playbook_at: Option<(PathBuf, Option<usize>)>,
 }
 
 /// The file as written, before the endpoints are checked.
@@ -40,6 +42,30 @@ struct RawConfig {
 }
 
 impl Config {
+    /// The configured playbook is one that is installed; else the error names
+    /// the file, line and key where it is written (issue 13).
+    pub fn check_playbook(
+        &self,
+        installed: &crate::domain::playbook::PlaybookSet,
+    ) -> Result<(), ConfigError> {
+        let (Some(name), Some((path, line))) = (&self.playbook, &self.playbook_at) else {
+            return Ok(());
+        };
+        if installed.get(name).is_some() {
+            return Ok(());
+        }
+        Err(ConfigError::Invalid {
+            path: path.clone(),
+            line: *line,
+            key: "playbook".into(),
+            message: format!(
+                "unknown playbook `{}`; installed: {}",
+                crate::domain::sanitize::clean_line(name),
+                installed.names().collect::<Vec<_>>().join(", ")
+            ),
+        })
+    }
+
     /// The user's time zone (`timezone = "Europe/London"`); `None`: the system's.
     pub fn zone(&self) -> Result<Option<chrono_tz::Tz>, ConfigError> {
         match self.timezone.as_deref().map(str::trim) {
@@ -107,10 +133,14 @@ impl Config {
         let endpoints = check_endpoints(path, text, raw.endpoints)?;
         check_unique(path, &endpoints)?;
         Ok(Config {
-            playbook: raw.playbook,
             author: raw.author,
             journal: raw.journal,
             keymap: raw.keymap,
+            playbook_at: raw
+                .playbook
+                .as_ref()
+                .map(|_| (path.to_path_buf(), key_line(text, "playbook"))),
+            playbook: raw.playbook,
             timezone: raw.timezone,
             endpoints,
         })

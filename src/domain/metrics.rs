@@ -6,8 +6,9 @@
 //!
 //! - **incident start** is the declaration. 000 ("How to write a good
 //!   postmortem"): "an incident is when the team acknowledges it as such".
-//! - **time to detect**: outage start -> incident start, when an outage start
-//!   was recorded before the declaration. 000: "an outage typically starts
+//! - **time to detect**: the earliest evidence -> incident start: an outage
+//!   start or a public note dated before the declaration (the first customer
+//!   complaint, backdated; issue 13). 000: "an outage typically starts
 //!   before the incident starts".
 //! - **time to acknowledge (MTTA)**: incident start -> the commanding role is
 //!   first engaged (`role engage`, a handoff to someone, or a person assigning
@@ -133,7 +134,8 @@ pub fn incident_metrics(
         mitigated_at,
         mitigated_by,
         resolved_at,
-        time_to_detect_secs: outage_start.filter(|t| *t < start).map(|t| secs(start - t)),
+        time_to_detect_secs: earliest_evidence(events, outage_start, start)
+            .map(|t| secs(start - t)),
         time_to_acknowledge_secs: acknowledged_at.map(since),
         time_to_mitigate_secs: mitigated_at.map(since),
         time_to_resolve_secs: resolved_at.map(since),
@@ -177,6 +179,25 @@ pub fn outage_stretches(events: &[Event]) -> Vec<(DateTime<Utc>, Option<DateTime
         }
     }
     out
+}
+
+/// The earliest sign of the incident before its declaration: the outage
+/// start, or a public note the scribe dated before it (issue 13: the first
+/// customer complaint). Private notes stay out of the report's numbers too.
+fn earliest_evidence(
+    events: &[Event],
+    outage_start: Option<DateTime<Utc>>,
+    start: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let notes = events.iter().filter_map(|e| match &e.kind {
+        EventKind::Note { private: false, .. } => Some(e.at),
+        _ => None,
+    });
+    outage_start
+        .into_iter()
+        .chain(notes)
+        .filter(|t| *t < start)
+        .min()
 }
 
 /// Total outage time, or `None` while one is still open or none was marked.

@@ -361,3 +361,23 @@ fn with_an_ownership_cascade_the_first_owner_engaged_acknowledges() {
     assert_eq!(m.time_to_acknowledge_secs, Some(120));
     assert_eq!(acknowledging_roles(&pb), ["imoc", "eoc", "cmoc"]);
 }
+
+/// Issue 13, item 4: time to detect counts from the earliest evidence, a
+/// backdated public note included; a private note does not count.
+#[test]
+fn time_to_detect_counts_from_the_first_backdated_note() {
+    let note = |text: &str, private: bool| EventKind::Note {
+        text: text.into(),
+        tag: "note".into(),
+        private,
+    };
+    let mut s = Script::new();
+    s.at(0, "ann", declared());
+    assert_eq!(s.metrics(5).time_to_detect_secs, None);
+    s.at(-25, "ann", note("first customer complaint", false));
+    assert_eq!(s.metrics(5).time_to_detect_secs, Some(25 * 60));
+    s.at(-40, "ann", note("private hunch", true));
+    assert_eq!(s.metrics(5).time_to_detect_secs, Some(25 * 60));
+    s.at(-30, "ann", EventKind::OutageStarted {});
+    assert_eq!(s.metrics(5).time_to_detect_secs, Some(30 * 60));
+}

@@ -65,15 +65,36 @@ pub enum RuleError {
     #[error("the incident must be {resolved} before it is closed (it is {state})")]
     NotResolved { resolved: String, state: String },
     #[error(
-        "watch the service {remaining} more before closing (001: wait 15 minutes after resolution)"
+        "watch the service {remaining} more before closing (001: wait {watch} after resolution)"
     )]
-    WatchNotOver { remaining: String },
+    WatchNotOver { remaining: String, watch: String },
     #[error("only a {0} or closed incident can be reopened")]
     NotReopenable(String),
     #[error("unknown clock `{given}`; valid: {valid}")]
     UnknownClock { given: String, valid: String },
     #[error("a snooze must end after it starts")]
     SnoozeInThePast,
+    #[error(
+        "the time rule: {at} is later than now ({now}) plus the {skew} allowed for clock skew; the record holds only what has happened"
+    )]
+    InTheFuture {
+        at: String,
+        now: String,
+        skew: String,
+    },
+    #[error(
+        "the time rule: {kind} at {at} would come before the {before} at {then}; a lifecycle event is never backdated before the declaration or the lifecycle event it follows (notes may be)"
+    )]
+    Backdated {
+        kind: String,
+        at: String,
+        before: String,
+        then: String,
+    },
+    #[error(
+        "only {who} may close the incident (000: the IC asks and decides); {person} may object instead"
+    )]
+    NotCloser { who: String, person: String },
     #[error("this build does not know events of kind `{0}`")]
     Unrecognized(String),
     #[error(

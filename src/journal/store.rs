@@ -16,7 +16,8 @@ use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 /// Bump when the fold changes meaning: older snapshots are then ignored.
 /// 4: `Incident::remote` (issue 17: paging, public hold, remote ids).
 /// 5: a briefing keeps the latest notes only (issue 14).
-const FOLD_VERSION: i64 = 5;
+/// 6: `Incident::last_lifecycle` (issue 13: the time rule).
+const FOLD_VERSION: i64 = 6;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
 

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::domain::clocks::clock_keys;
+use crate::domain::clocks::{clock_keys, mitigations_to_review};
 use crate::domain::event::{ActionUpdate, Briefing, CheckIn, FollowUp, Proposal};
 use crate::domain::sanitize::{clean_line, clean_text};
 use crate::domain::{EventId, EventKind, Incident, Playbook, RuleError};
@@ -159,6 +159,9 @@ pub enum Intent {
     },
 }
 
+/// The verdict on a mitigation nobody reviewed at a check-in (issue 13).
+pub const NOT_REVIEWED: &str = "not reviewed";
+
 /// Split a leading tag prefix ("m: rolled back") off a note, per the playbook.
 pub fn split_tag_prefix<'a>(pb: &'a Playbook, text: &'a str) -> (Option<&'a str>, &'a str) {
     for tag in pb.tags.iter().filter(|t| !t.prefix.is_empty()) {
@@ -303,19 +306,33 @@ impl Intent {
                     ActionStep::Revert => EventKind::ActionReverted(u),
                 }
             }
-            Intent::CheckIn(c) => EventKind::CheckInHeld(CheckIn {
-                status: clean_text(&c.status),
-                trend: c.trend,
-                reviews: c
+            Intent::CheckIn(c) => {
+                let mut reviews: Vec<_> = c
                     .reviews
                     .into_iter()
                     .map(|r| crate::domain::event::MitigationReview {
                         action: r.action,
                         verdict: clean_line(&r.verdict),
                     })
-                    .collect(),
-                next: clean_text(&c.next),
-            }),
+                    .collect();
+                // 001: the check-in "reviews the status of any mitigation";
+                // one nobody gave a verdict is recorded "not reviewed", so
+                // the export says so (issue 13), from the CLI as from the form.
+                for a in incident.map(mitigations_to_review).unwrap_or_default() {
+                    if !reviews.iter().any(|r| r.action == a.id) {
+                        reviews.push(crate::domain::event::MitigationReview {
+                            action: a.id,
+                            verdict: NOT_REVIEWED.into(),
+                        });
+                    }
+                }
+                EventKind::CheckInHeld(CheckIn {
+                    status: clean_text(&c.status),
+                    trend: c.trend,
+                    reviews,
+                    next: clean_text(&c.next),
+                })
+            }
             Intent::Comms { audience, text } => EventKind::CommsSent {
                 audience: clean_line(&audience),
                 text: clean_text(&text),

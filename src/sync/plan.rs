@@ -54,7 +54,8 @@ impl OutboxRouter for Router {
 pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
     use EndpointKind::*;
     match kind {
-        // Trigger on declare, acknowledge when the IC engages, resolve on Resolved.
+        // Trigger on declare, acknowledge when the acknowledging role (the IC by
+        // default; 003 the EOC) engages, resolve on Resolved.
         Pagerduty => &[
             "declared",
             "role_engaged",
@@ -263,7 +264,7 @@ fn page(
     use EventKind::*;
     let action = match &event.kind {
         Declared { .. } | Reopened { .. } => PageAction::Trigger,
-        RoleEngaged { role, .. } if pb.commander().key.eq_ignore_ascii_case(role) => {
+        RoleEngaged { role, .. } if pb.ack_role().key.eq_ignore_ascii_case(role) => {
             PageAction::Acknowledge
         }
         StateChanged { .. } | Closed {} if incident.phase(pb) != Phase::Active => {

@@ -273,3 +273,36 @@ fn the_router_only_exists_when_something_receives_events() {
     assert_eq!(items[0].endpoint, "pd");
     assert_eq!(items[0].what, "trigger");
 }
+
+/// Issue 13, item 8: in `eoc-imoc-cmoc` the EOC's engagement acknowledges
+/// the page (003: "By acknowledging an incident in Pagerduty, the EOC is
+/// implying that they are working on it"), not the IMOC's.
+#[test]
+fn pagerduty_acknowledges_when_the_playbooks_acknowledging_role_engages() {
+    let pd = Endpoint::new("pd", EndpointKind::Pagerduty);
+    let (mut s, _) = Story::declared("db primary down", "SEV1");
+    s.pb = Playbook::parse(
+        "eoc-imoc-cmoc.toml",
+        include_str!("../../assets/playbooks/eoc-imoc-cmoc.toml"),
+    )
+    .unwrap();
+    let imoc = s.add(EventKind::RoleEngaged {
+        role: "imoc".into(),
+        person: "ian".into(),
+    });
+    assert!(
+        s.plan(&pd, &imoc).is_empty(),
+        "the IMOC does not acknowledge"
+    );
+    let eoc = s.add(EventKind::RoleEngaged {
+        role: "eoc".into(),
+        person: "eve".into(),
+    });
+    assert!(matches!(
+        &s.plan(&pd, &eoc)[..],
+        [Delivery::Page {
+            action: PageAction::Acknowledge,
+            ..
+        }]
+    ));
+}

@@ -94,8 +94,14 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     if let Some(w) = r.watch_remaining {
         lines.push(Line::from(Span::styled(
             format!(
-                "watching the service {} more (001: 15 minutes after resolution)",
-                human_minutes(w)
+                "watching the service {} more (001: {} after resolution)",
+                human_minutes(w),
+                // Issue 13: the playbook's watch, not a fixed 15 minutes.
+                c.playbook
+                    .clocks
+                    .resolved_watch
+                    .map(crate::domain::playbook::format_duration)
+                    .unwrap_or_default()
             ),
             t.warn(),
         )));

@@ -219,7 +219,9 @@ fn acknowledge(i: &Incident, pb: &Playbook) -> Option<Draft> {
     } else {
         c.ack_incident.or(c.ack_alert)
     }?;
-    let commander = pb.commander();
+    // 003: "acknowledged within 15 minutes": by the EOC, not the IMOC the
+    // page escalates to; which role acknowledges is playbook data.
+    let commander = pb.ack_role();
     let mut d = draft(
         ClockKind::Acknowledge,
         "ack",
@@ -276,14 +278,26 @@ fn investigating(i: &Incident, pb: &Playbook) -> Option<Draft> {
         .min()
         .unwrap_or(entered);
     let start = entered.max(engaged);
-    Some(draft(
+    let mut d = draft(
         ClockKind::Investigating,
         "investigating",
         format!("Still {}", first.label),
         format!("{} for {}: escalate", first.label, format_duration(after)),
         start,
         after,
-    ))
+    );
+    // 003: "the incident should be escalated to the IMOC": once the IMOC has
+    // engaged, the escalation has happened.
+    if let Some(role) = pb
+        .ownership
+        .escalates_to
+        .as_deref()
+        .and_then(|k| pb.role(k))
+        && i.holders(&role.key).any(|h| h.engaged_at.is_some())
+    {
+        d.satisfied_by = Some(format!("{} engaged", role.name));
+    }
+    Some(d)
 }
 
 fn security_report(i: &Incident, pb: &Playbook) -> Option<Draft> {
@@ -325,7 +339,13 @@ fn out_of_hours<Z: TimeZone>(
     let start = since.max(active_since(i, pb));
     let c = &pb.clocks;
     let mut out = Vec::new();
-    if let Some(after) = c.out_of_hours_escalate {
+    // 002: "If the incident is critical or major then you should immediately
+    // escalate to 2nd line support ... [else] within 30 minutes".
+    let escalate = pb
+        .severity(&i.severity)
+        .and_then(|s| s.out_of_hours_escalate)
+        .or(c.out_of_hours_escalate);
+    if let Some(after) = escalate {
         out.push(draft(
             ClockKind::OutOfHoursEscalate,
             "out_of_hours_escalate",

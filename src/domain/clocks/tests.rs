@@ -799,3 +799,5 @@ fn a_snooze_must_end_after_it_starts() {
     );
     assert!(inc.clocks.is_empty(), "nothing folded");
 }
+
+mod seed_roles;

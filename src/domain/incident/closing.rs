@@ -10,7 +10,7 @@ use super::known::{known_severity, non_empty};
 use super::model::{Incident, Objection, Retrospective, Span};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::ids::EventId;
-use crate::domain::playbook::{Phase, Playbook};
+use crate::domain::playbook::{Phase, Playbook, format_duration};
 use crate::domain::rules::RuleError;
 use crate::domain::time::human_duration;
 
@@ -61,13 +61,16 @@ pub(super) fn check<'e>(
 ) -> Option<Result<Change<'e>, RuleError>> {
     use EventKind::*;
     Some(match &e.kind {
-        CloseRequested {} => inc.check_resolved(pb).and_then(|()| {
-            if inc.close_requested.is_some() {
-                Err(RuleError::CloseAlreadyRequested)
-            } else {
-                Ok(Change::CloseRequested)
-            }
-        }),
+        CloseRequested {} => inc
+            .check_closer(pb, &e.author)
+            .and_then(|()| inc.check_resolved(pb))
+            .and_then(|()| {
+                if inc.close_requested.is_some() {
+                    Err(RuleError::CloseAlreadyRequested)
+                } else {
+                    Ok(Change::CloseRequested)
+                }
+            }),
         ObjectionRaised { reason } => non_empty(reason, "the objection").and_then(|()| {
             if inc.close_requested.is_none() {
                 Err(RuleError::CloseNotRequested)
@@ -82,9 +85,12 @@ pub(super) fn check<'e>(
                 Err(RuleError::UnknownObjection(objection.short()))
             }
         }
-        Closed {} => inc.check_close(pb, e.at).map(|()| Change::Closed {
-            state: pb.state_in_phase(Phase::Closed).key.clone(),
-        }),
+        Closed {} => inc
+            .check_closer(pb, &e.author)
+            .and_then(|()| inc.check_close(pb, e.at))
+            .map(|()| Change::Closed {
+                state: pb.state_in_phase(Phase::Closed).key.clone(),
+            }),
         NearMiss { would_be_severity } => {
             known_severity(pb, would_be_severity).map(|s| Change::NearMiss(s.name.clone()))
         }
@@ -191,6 +197,57 @@ impl Incident {
         }
     }
 
+    /// Who may request and confirm the close now: the current holders of the
+    /// playbook's `[ownership] close_by` roles (`owner`: the incident's owner,
+    /// 003), by default the role in command (000: "the IC asks and decides").
+    /// While none of them is held, whoever declared keeps the authority,
+    /// as 003's owner does before anyone engages.
+    pub fn closers(&self, pb: &Playbook) -> Vec<String> {
+        let commander = [pb.commander().key.clone()];
+        let keys = if pb.ownership.close_by.is_empty() {
+            &commander[..]
+        } else {
+            &pb.ownership.close_by[..]
+        };
+        let mut people: Vec<String> = Vec::new();
+        for key in keys {
+            if key == "owner" {
+                people.push(self.owner(pb).person);
+            } else {
+                people.extend(self.holders(key).map(|h| h.person.clone()));
+            }
+        }
+        if people.is_empty() {
+            people.push(self.declared_by.clone());
+        }
+        people.dedup();
+        people
+    }
+
+    /// 000: the IC asks and decides; everyone else may object, not close.
+    fn check_closer(&self, pb: &Playbook, author: &str) -> Result<(), RuleError> {
+        let closers = self.closers(pb);
+        if closers.iter().any(|p| p == author) {
+            return Ok(());
+        }
+        let names: Vec<String> = if pb.ownership.close_by.is_empty() {
+            vec![pb.commander().name.clone()]
+        } else {
+            pb.ownership
+                .close_by
+                .iter()
+                .map(|k| match pb.role(k) {
+                    Some(r) => r.name.clone(),
+                    None => format!("the incident {k}"),
+                })
+                .collect()
+        };
+        Err(RuleError::NotCloser {
+            who: format!("{} ({})", names.join(" or "), closers.join(", ")),
+            person: author.to_string(),
+        })
+    }
+
     fn check_resolved(&self, pb: &Playbook) -> Result<(), RuleError> {
         if self.phase(pb) == Phase::Resolved {
             Ok(())
@@ -215,8 +272,10 @@ impl Incident {
         if let (Some(watch), Some(resolved)) = (pb.clocks.resolved_watch, self.resolved_at) {
             let remaining = resolved + watch - at;
             if remaining > chrono::Duration::zero() {
+                // Issue 13: the playbook's duration, not 001's 15 minutes.
                 return Err(RuleError::WatchNotOver {
                     remaining: human_duration(remaining),
+                    watch: format_duration(watch),
                 });
             }
         }

@@ -1,13 +1,16 @@
 //! Lifecycle: declaring, the title and summary, severity, the state machine
 //! of the playbook, the service status, the outage markers and reopening.
+//! Also the time rule every event meets (issue 13): nothing is dated in the
+//! future, and the lifecycle is never backdated out of order.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::known::{known_severity, known_state, non_empty, or_none};
 use super::model::{Incident, SecurityFlag, Span};
 use crate::domain::event::{Event, EventKind};
 use crate::domain::playbook::{Phase, Playbook, State};
 use crate::domain::rules::RuleError;
+use crate::domain::time::human_duration;
 
 /// A lifecycle event that passed its rules, with the playbook's spelling of
 /// every name it carries.
@@ -222,4 +225,66 @@ fn set_severity(inc: &mut Incident, sev: String, at: DateTime<Utc>) {
         at,
     });
     inc.severity = sev;
+}
+
+/// How far ahead of its recording an event's time may be: the clock skew
+/// between a scribe's watch, a chat server and this machine. Two minutes is
+/// above what NTP-synced clocks drift and far below the 15-minute watch of
+/// 001 that a future `close confirm --at` would skip (issue 13).
+pub const CLOCK_SKEW: Duration = Duration::minutes(2);
+
+/// The events that make the incident's lifecycle: their times are its
+/// spine (duration, time to resolve, the watch), so they keep their order.
+/// Notes, outage markers and the rest may be backdated before the
+/// declaration: the first customer complaint came before it (000).
+fn is_lifecycle(kind: &EventKind) -> bool {
+    use EventKind::*;
+    matches!(
+        kind,
+        Declared { .. }
+            | StateChanged { .. }
+            | SeverityChanged { .. }
+            | CloseRequested {}
+            | Closed {}
+            | Reopened { .. }
+    )
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// The time rule, checked before every event's own rules: no time later than
+/// its recording plus `CLOCK_SKEW`; no lifecycle event before the lifecycle
+/// event it follows (the declaration first of all).
+pub(super) fn check_time(inc: &Incident, e: &Event) -> Result<(), RuleError> {
+    if e.at > e.recorded_at + CLOCK_SKEW {
+        return Err(RuleError::InTheFuture {
+            at: stamp(e.at),
+            now: stamp(e.recorded_at),
+            skew: human_duration(CLOCK_SKEW),
+        });
+    }
+    if let Some(last) = &inc.last_lifecycle
+        && is_lifecycle(&e.kind)
+        && e.at < last.at
+    {
+        return Err(RuleError::Backdated {
+            kind: e.kind.name(),
+            at: stamp(e.at),
+            before: last.value.clone(),
+            then: stamp(last.at),
+        });
+    }
+    Ok(())
+}
+
+/// The fold half of the time rule: remember the latest lifecycle event.
+pub(super) fn fold_time(inc: &mut Incident, e: &Event) {
+    if is_lifecycle(&e.kind) {
+        inc.last_lifecycle = Some(Span {
+            value: e.kind.name(),
+            at: e.at,
+        });
+    }
 }

@@ -20,6 +20,7 @@ mod remote;
 pub mod roster;
 
 pub use closing::CloseReadiness;
+pub use lifecycle::CLOCK_SKEW;
 pub use model::*;
 pub use ownership::{Duty, Gap, GapKind, Owner};
 
@@ -86,6 +87,7 @@ impl Incident {
                 return Err(RuleError::IncidentClosed);
             }
         }
+        lifecycle::check_time(self, event)?;
         // Each concern answers `None` for kinds it does not own; the catalogue
         // test folds every kind, so a kind nobody owns fails there.
         None.or_else(|| lifecycle::check(self, event, pb).map(|r| r.map(Change::Lifecycle)))
@@ -102,6 +104,7 @@ impl Incident {
     fn fold(&mut self, e: &Event, change: Change<'_>) {
         self.events += 1;
         self.last_event_at = Some(self.last_event_at.map_or(e.at, |t| t.max(e.at)));
+        lifecycle::fold_time(self, e);
         match change {
             Change::Lifecycle(c) => lifecycle::fold(self, e, c),
             Change::Roster(c) => roster::fold(self, e, c),

@@ -83,7 +83,9 @@ impl ActionStatus {
         )
     }
 
-    pub(super) fn may_become(self, to: ActionStatus) -> bool {
+    /// Whether an action in this status may move to `to` (the screen checks
+    /// before it asks for a reason; issue 13).
+    pub fn may_become(self, to: ActionStatus) -> bool {
         use ActionStatus::*;
         match self {
             Proposed => matches!(to, Approved | Rejected | InfoRequested),
@@ -275,6 +277,11 @@ pub struct Incident {
     /// Paging, public-post hold and remote ids (issue 17; `domain/remote.rs`).
     #[serde(default)]
     pub remote: crate::domain::remote::Remote,
+    /// The latest lifecycle event (declared, state, severity, close, reopen)
+    /// by kind name and time: the time rule (`lifecycle::check_time`) refuses
+    /// a lifecycle event backdated before it (issue 13).
+    #[serde(default)]
+    pub last_lifecycle: Option<Span>,
 }
 
 impl Incident {
@@ -321,6 +328,7 @@ impl Incident {
             briefing_notes: BTreeMap::new(),
             private_notes: 0,
             remote: Default::default(),
+            last_lifecycle: None,
         }
     }
 

@@ -17,9 +17,11 @@ use crate::domain::rules::RuleError;
 
 mod actions;
 mod catalogue;
+mod closers;
 mod closing;
 mod record;
 mod roles;
+mod time;
 
 /// The built-in default playbook.
 pub(super) fn pb() -> Playbook {

@@ -270,6 +270,20 @@ impl Playbook {
                 format!("`{}` is in the cascade twice", d.1),
             ));
         }
+        for (i, key) in self.ownership.close_by.iter().enumerate() {
+            if key != "owner" {
+                let at = path(&[k("ownership"), k("close_by"), Seg::Index(i)]);
+                self.role_ref(at, key)?;
+            }
+        }
+        for (field, key) in [
+            ("acknowledged_by", &self.ownership.acknowledged_by),
+            ("escalates_to", &self.ownership.escalates_to),
+        ] {
+            if let Some(key) = key {
+                self.role_ref(path(&[k("ownership"), k(field)]), key)?;
+            }
+        }
         if let Some(r) = &self.retrospective.facilitator_role {
             self.role_ref(path(&[k("retrospective"), k("facilitator_role")]), r)?;
         }

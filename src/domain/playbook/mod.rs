@@ -78,6 +78,17 @@ pub struct Ownership {
     pub cascade: Vec<String>,
     /// 003: "only the owner of the incident can declare an incident resolved".
     pub owner_resolves: bool,
+    /// Who may request and confirm the close (000: "the IC asks and
+    /// decides"): role keys, or `owner` for the incident's owner (003).
+    /// Empty: the role in command. Everyone may still object.
+    pub close_by: Vec<String>,
+    /// The role whose engagement acknowledges the incident: the acknowledge
+    /// clock and PagerDuty's acknowledge (003: the EOC acknowledges within 15
+    /// minutes). `None`: the role in command.
+    pub acknowledged_by: Option<String>,
+    /// The role the "still Investigating" clock escalates to; once it has
+    /// engaged the escalation has happened (003: "escalated to the IMOC").
+    pub escalates_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -121,6 +132,15 @@ pub struct Severity {
     /// Also sets how loud a due clock's desktop notification is.
     #[serde(default = "default_paging")]
     pub paging: String,
+    /// Out of hours, escalate after this long at this severity; else
+    /// `clocks.out_of_hours_escalate` (002: "If the incident is critical or
+    /// major then you should immediately escalate to 2nd line support").
+    #[serde(
+        default,
+        with = "opt_duration",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub out_of_hours_escalate: Option<Duration>,
     /// Status update cadence at this severity (003: "update the status page at
     /// regular intervals in accordance with the severity"); else `clocks.document_update`.
     #[serde(
@@ -362,6 +382,16 @@ impl Playbook {
             .iter()
             .find(|r| r.commands)
             .expect("checked at parse: exactly one commanding role")
+    }
+
+    /// The role whose engagement acknowledges the incident
+    /// (`[ownership] acknowledged_by`, else the role in command).
+    pub fn ack_role(&self) -> &Role {
+        self.ownership
+            .acknowledged_by
+            .as_deref()
+            .and_then(|k| self.role(k))
+            .unwrap_or_else(|| self.commander())
     }
 
     pub fn initial_state(&self) -> &State {

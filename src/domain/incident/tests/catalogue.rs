@@ -119,6 +119,11 @@ fn rule_variant(e: &RuleError) -> &'static str {
         FacilitatorInvolved { .. } => "FacilitatorInvolved",
         FacilitatorNotInRole { .. } => "FacilitatorNotInRole",
         ReviewTooEarly(_) => "ReviewTooEarly",
+        // The time rule (issue 13): refused in tests/time.rs.
+        InTheFuture { .. } => "InTheFuture",
+        Backdated { .. } => "Backdated",
+        // Who may close (issue 13): refused in tests/closing.rs.
+        NotCloser { .. } => "NotCloser",
     }
 }
 /// The rules refused below; the newer ones above are refused where they live.

@@ -78,12 +78,13 @@ fn the_fifteen_minute_watch_after_resolution() {
     assert_eq!(
         r.err(EventKind::Closed {}),
         RuleError::WatchNotOver {
-            remaining: "1s".into()
+            remaining: "1s".into(),
+            watch: "15m".into()
         }
     );
     assert_eq!(
         r.at(35).err(EventKind::Closed {}).to_string(),
-        "watch the service 10m 00s more before closing (001: wait 15 minutes after resolution)"
+        "watch the service 10m 00s more before closing (001: wait 15m after resolution)"
     );
     r.at(45).ok(EventKind::Closed {});
     assert_eq!(r.inc.state, "closed");
@@ -98,7 +99,8 @@ fn standing_objections_block_the_close_until_withdrawn() {
     let a = r.at(32).by("bob").ok(object("EU still slow"));
     let b = r.by("cy").ok(object("waiting for the vendor"));
     assert_eq!(r.err(object("  ")), RuleError::Empty("the objection"));
-    r.at(50);
+    // Anyone objects; ann, who declared (no IC yet), decides (issue 13).
+    r.at(50).by("ann");
     assert_eq!(r.err(EventKind::Closed {}), RuleError::ObjectionsStand(2));
     r.ok(withdraw(a.id));
     assert_eq!(r.err(EventKind::Closed {}), RuleError::ObjectionsStand(1));
