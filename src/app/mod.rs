@@ -10,6 +10,7 @@ pub mod effect;
 pub mod forms;
 pub mod keymap;
 pub mod model;
+pub mod pickers;
 mod replies;
 pub mod update;
 

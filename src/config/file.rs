@@ -19,6 +19,9 @@ pub struct Config {
     pub timezone: Option<String>,
     /// Sync endpoints (`[[endpoint]]` tables), checked.
     pub endpoints: Vec<Endpoint>,
+    /// People the screen's role picker offers besides those already in the
+    /// incident (issue 12): `people = ["ann", "bob"]`.
+    pub people: Vec<String>,
 }
 
 /// The file as written, before the endpoints are checked.
@@ -37,6 +40,8 @@ struct RawConfig {
     pub timezone: Option<String>,
     #[serde(default, rename = "endpoint")]
     endpoints: Vec<RawEndpoint>,
+    #[serde(default)]
+    people: Vec<String>,
 }
 
 impl Config {
@@ -113,6 +118,12 @@ impl Config {
             keymap: raw.keymap,
             timezone: raw.timezone,
             endpoints,
+            people: raw
+                .people
+                .iter()
+                .map(|p| crate::domain::sanitize::clean_line(p).trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
         })
     }
 }

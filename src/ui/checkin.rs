@@ -91,7 +91,11 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         )
         .border_style(t.border(focused));
     let inner = block.inner(area);
-    block.render(area, buf);
+    // Issue 12: at 80x24 the loop is one line, so the timeline keeps 8 rows.
+    let strip = area.height < 3;
+    if !strip {
+        block.render(area, buf);
+    }
     let checkin = cx
         .model
         .clocks
@@ -133,6 +137,16 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             t.dim(),
         ),
     };
+    if strip {
+        let mark = if focused { "▶" } else { " " };
+        let line = Line::from(vec![
+            Span::styled(format!("{mark}Check-in loop #{iteration} · "), t.title()),
+            Span::styled(format!("{label} {digits}"), style),
+            Span::styled(format!(" · {key} holds a check-in"), t.dim()),
+        ]);
+        Paragraph::new(line).render(area, buf);
+        return;
+    }
     let stopped = checkin.is_none();
     let big = inner.height >= 9 && inner.width >= 24 && !stopped;
     let digits_h = if big { 4 } else { 1 };

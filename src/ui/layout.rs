@@ -72,15 +72,19 @@ pub fn areas(area: Rect, focus: Pane, editor_lines: usize, banner: bool) -> Area
         .areas(top);
         (a.roster, a.check_in, a.actions, a.timeline) = (Some(r), Some(l), Some(q), Some(timeline));
     } else if body.height >= 16 && area.width >= 60 {
-        // 80x24 and up: roster | loop, then the queue, then the timeline.
-        let [top, queue, timeline] = Layout::vertical([
-            Constraint::Length(7),
-            Constraint::Length(5),
+        // 80x24 and up (issue 12): roster | queue (the selected proposal's
+        // why / risk / revert beside the roles), the loop, then a timeline
+        // that keeps 8 rows of entries. Short: the loop is one line.
+        let loop_h = if body.height >= 26 { 5 } else { 1 };
+        let top_h = body.height.saturating_sub(10 + loop_h).min(10);
+        let [top, l, timeline] = Layout::vertical([
+            Constraint::Length(top_h),
+            Constraint::Length(loop_h),
             Constraint::Fill(1),
         ])
         .areas(body);
-        let [r, l] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        let [r, queue] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
         (a.roster, a.check_in, a.actions, a.timeline) =
             (Some(r), Some(l), Some(queue), Some(timeline));
     } else {

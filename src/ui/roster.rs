@@ -108,8 +108,13 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                     .format("%H:%M")
                     .to_string()
             };
-            let when = format!("  {when} ({})", short_duration(held));
-            // Assigned but not yet acknowledged: the IC should chase it.
+            // Issue 12: assigned by someone else shows as paged until they
+            // engage (Y in their cockpit); the IC should chase it.
+            let when = if h.engaged_at.is_none() {
+                format!("  paged {when} ({})", short_duration(held))
+            } else {
+                format!("  {when} ({})", short_duration(held))
+            };
             let unengaged = if h.engaged_at.is_none() { " ?" } else { "" };
             // A long name is cut so the time held stays in view.
             let room = (inner.width as usize)
@@ -150,6 +155,29 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             ));
         }
     }
+    // 003: who owns the incident (only the owner resolves), where the
+    // playbook has owners; it never gives way on a short pane.
+    if pb.roles.iter().any(|r| r.owns) || !pb.ownership.cascade.is_empty() {
+        let o = inc.owner(pb);
+        let through = o
+            .role
+            .as_deref()
+            .and_then(|r| pb.role(r))
+            .map(|r| format!(" (as {})", r.name))
+            .unwrap_or_else(|| " (declared it)".into());
+        rows.insert(
+            0,
+            (
+                0,
+                Line::from(vec![
+                    Span::styled(format!("{} ", pad("Owner", name_w)), t.title()),
+                    Span::raw(safe(&o.person)),
+                    Span::styled(through, t.dim()),
+                ]),
+                false,
+            ),
+        );
+    }
     // Too short for every role (80x24): optional empty roles give way first,
     // so an empty IC or scribe never scrolls out of sight.
     let height = inner.height as usize;
@@ -174,7 +202,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         && lines.len() < height
     {
         lines.push(Line::from(Span::styled(
-            "? assigned, not engaged yet",
+            "? paged, not engaged: Y in their cockpit",
             t.dim(),
         )));
     }

@@ -59,6 +59,8 @@ pub struct ScreenOptions {
     pub endpoints: Vec<crate::config::Endpoint>,
     /// `--incident`: open this one first.
     pub incident: Option<crate::domain::IncidentId>,
+    /// The config's `people`, offered by the role picker (issue 12).
+    pub people: Vec<String>,
 }
 
 /// Open the full-screen cockpit until the user quits or a signal arrives.
@@ -81,6 +83,7 @@ async fn event_loop(
         warnings,
         endpoints,
         incident,
+        people,
     } = options;
     let theme = Theme::from_env();
     // The header tells the truth from the first frame: with endpoints, the
@@ -117,6 +120,7 @@ async fn event_loop(
     model.zone = cockpit.zone;
     let mut sync_health = sync.as_ref().map(|s| s.watch());
     model.wanted = incident;
+    model.people = people;
     model.declare_playbook = cockpit.journal.playbooks().get(&cockpit.playbook);
     let notifier = crate::notify::Notifier::desktop();
     if let Some(w) = warnings.first() {
@@ -250,8 +254,16 @@ fn to_msg(ev: Event, model: &Model, term: &terminal::Tui) -> Option<Msg> {
                 area,
                 model.focus,
                 model.editor.lines().len(),
-                model.alarms().next().is_some(),
+                model.needs_banner(),
             );
+            // Issue 12: a click on the severity, state or service status opens its picker.
+            if me.kind == MouseEventKind::Down(MouseButton::Left)
+                && me.row == areas.header.y
+                && model.overlay.is_none()
+                && let Some(cmd) = super::header::item_at(model, me.column)
+            {
+                return Some(Msg::Command(cmd));
+            }
             let pane = areas.pane_at(me.column, me.row)?;
             match me.kind {
                 MouseEventKind::ScrollDown => Some(Msg::Scroll { pane, down: true }),
