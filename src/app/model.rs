@@ -461,7 +461,9 @@ impl Model {
 
 pub fn new_editor() -> TextArea<'static> {
     let mut t = TextArea::default();
-    t.set_placeholder_text("Write a note; Enter saves it. Start with m: i: d: h: to tag it, 23:50 or -20m to backdate it.");
+    t.set_placeholder_text(
+        "Write a note; Enter saves. m: i: d: h: tags it; 23:50 or -20m first backdates.",
+    );
     t.set_cursor_line_style(ratatui::style::Style::default());
     t
 }

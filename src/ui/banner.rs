@@ -16,7 +16,11 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let m = cx.model;
     let k = |c| m.keymap.key_for(Mode::Normal, c).unwrap_or_default();
     // Issue 12: the named person is told, in their cockpit, what one key does.
-    if let Some((role, from)) = m.waiting_for_me() {
+    // A clock due goes first, unless command is being handed to me.
+    let waiting = m
+        .waiting_for_me()
+        .filter(|(_, from)| !from.is_empty() || m.alarms().next().is_none());
+    if let Some((role, from)) = waiting {
         let name = m
             .current
             .as_ref()

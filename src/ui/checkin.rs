@@ -140,7 +140,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     if strip {
         let mark = if focused { "▶" } else { " " };
         let line = Line::from(vec![
-            Span::styled(format!("{mark}Check-in loop #{iteration} · "), t.title()),
+            Span::styled(format!("{mark}Check-in loop · #{iteration} · "), t.title()),
             Span::styled(format!("{label} {digits}"), style),
             Span::styled(format!(" · {key} holds a check-in"), t.dim()),
         ]);

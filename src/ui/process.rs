@@ -110,6 +110,32 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             t.warn(),
         )));
     }
+    // 000: "Document every outstanding action item" (issue 12): a warning,
+    // not a refusal; each one is marked done, failed or reverted in the queue.
+    let outstanding = c.incident.outstanding_actions();
+    if !outstanding.is_empty() && c.incident.closed_at.is_none() {
+        let list: Vec<String> = outstanding
+            .iter()
+            .map(|a| {
+                format!(
+                    "#{} {} ({})",
+                    a.number,
+                    safe(&a.proposal.what),
+                    a.status.name()
+                )
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} action(s) never marked done, failed or reverted: ",
+                    list.len()
+                ),
+                t.warn(),
+            ),
+            Span::raw(list.join("; ")),
+        ]));
+    }
     lines.push(Line::raw(""));
     // Once closed, "not yet: must be resolved (it is closed)" would read as a refusal.
     match (&r.refusal, c.incident.closed_at) {

@@ -111,11 +111,22 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             // Issue 12: assigned by someone else shows as paged until they
             // engage (Y in their cockpit); the IC should chase it.
             let when = if h.engaged_at.is_none() {
-                format!("  paged {when} ({})", short_duration(held))
+                format!("  paged {} ago", short_duration(held))
             } else {
                 format!("  {when} ({})", short_duration(held))
             };
             let unengaged = if h.engaged_at.is_none() { " ?" } else { "" };
+            // Narrow (80x24): the person's name before the clock time.
+            let full = name_w + 1 + columns(&h.person) + columns(&when) + unengaged.len();
+            let when = if full > inner.width as usize {
+                if h.engaged_at.is_none() {
+                    " paged".to_string()
+                } else {
+                    format!(" {}", short_duration(held))
+                }
+            } else {
+                when
+            };
             // A long name is cut so the time held stays in view.
             let room = (inner.width as usize)
                 .saturating_sub(name_w + 1 + columns(&when) + unengaged.len())
@@ -143,11 +154,14 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             rows.push((
                 i,
                 Line::from(Span::styled(
-                    format!(
-                        "{:w$}→ {} (waits for \"I have command\": Y)",
-                        "",
-                        safe(&h.to),
-                        w = name_w + 1
+                    fit(
+                        &format!(
+                            "{:w$}→ {} incoming (waits for \"I have command\": Y)",
+                            "",
+                            safe(&h.to),
+                            w = name_w + 1
+                        ),
+                        inner.width as usize,
                     ),
                     t.warn(),
                 )),
