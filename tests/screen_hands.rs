@@ -365,3 +365,29 @@ fn closing_lists_the_actions_never_marked_done_failed_or_reverted() {
         "{screen}"
     );
 }
+
+#[test]
+fn at_80x24_the_roster_shows_the_owner_of_a_003_incident() {
+    let (file, text) = cockpit::config::BUILTIN_PLAYBOOKS
+        .iter()
+        .find(|(f, _)| f.starts_with("eoc-imoc-cmoc"))
+        .unwrap();
+    let pb = std::sync::Arc::new(cockpit::domain::Playbook::parse(file, text).unwrap());
+    let sev = pb.severities[0].name.clone();
+    let mut story = Story::declare(3, "Search latency above SLO", &sev, "ann");
+    story.pb = pb;
+    story.assign(20, "eoc", "erin");
+    story.engage(25, "eoc", "erin");
+    story.assign(40, "imoc", "ivan");
+    let mut s = Screen::new();
+    s.open_one(&story);
+    let screen = s.text(80, 24);
+    // 003: the EOC owns the incident once engaged; the IMOC is paged.
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("Owner") && l.contains("erin")),
+        "{screen}"
+    );
+    insta::assert_snapshot!("hands_owner@80x24", screen);
+}

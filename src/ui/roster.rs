@@ -177,7 +177,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             .role
             .as_deref()
             .and_then(|r| pb.role(r))
-            .map(|r| format!(" (as {})", r.name))
+            .map(|r| format!(" (as {})", r.key))
             .unwrap_or_else(|| " (declared it)".into());
         rows.insert(
             0,
