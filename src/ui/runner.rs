@@ -179,7 +179,12 @@ async fn event_loop(
                 Some(Err(_)) | None => break,
             },
             Some(r) = replies.recv() => Msg::Worker(r),
-            _ = tick.tick() => match notifier.try_report().and_then(|r| r.status_line()) {
+            _ = tick.tick() => match notifier.try_report().and_then(|r| {
+                if let crate::notify::NotifierReport::Off { reason } = &r {
+                    tracing::warn!("desktop notifications are off: {reason}");
+                }
+                r.status_line()
+            }) {
                 Some(line) => Msg::Status(Level::Warn, line),
                 None => {
                     // Only what the worker has published: its initial value
