@@ -391,3 +391,23 @@ fn at_80x24_the_roster_shows_the_owner_of_a_003_incident() {
     );
     insta::assert_snapshot!("hands_owner@80x24", screen);
 }
+
+#[test]
+fn a_playbook_without_a_check_in_loop_does_not_show_one() {
+    let (file, text) = cockpit::config::BUILTIN_PLAYBOOKS
+        .iter()
+        .find(|(f, _)| f.starts_with("qpp"))
+        .unwrap();
+    let pb = std::sync::Arc::new(cockpit::domain::Playbook::parse(file, text).unwrap());
+    assert!(pb.clocks.checkin_max.is_none());
+    let sev = pb.severities[0].name.clone();
+    let mut story = Story::declare(4, "Registry writes failing", &sev, "ann");
+    story.pb = pb;
+    let mut s = Screen::new();
+    s.open_one(&story);
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = s.text(w, h);
+        assert!(!screen.contains("Check-in loop"), "{screen}");
+        assert!(screen.contains("no check-in loop"), "{screen}");
+    }
+}
