@@ -411,3 +411,27 @@ fn a_playbook_without_a_check_in_loop_does_not_show_one() {
         assert!(screen.contains("no check-in loop"), "{screen}");
     }
 }
+
+#[test]
+fn the_checklist_strip_scrolls_to_the_selected_list_at_80_columns() {
+    let (mut s, story) = cockpit_as("ann");
+    let n = story.pb.checklists.len();
+    assert!(n > 2, "the default playbook has several checklists");
+    s.key("L");
+    for _ in 1..n {
+        s.key("right");
+    }
+    let last = story.pb.checklists.last().map(|c| c.title.clone()).unwrap();
+    let screen = s.text(80, 24);
+    let strip = screen
+        .lines()
+        .nth(
+            screen
+                .lines()
+                .position(|l| l.contains("Checklists ·"))
+                .unwrap()
+                + 1,
+        )
+        .unwrap();
+    assert!(strip.contains(&last), "{strip}\n{screen}");
+}

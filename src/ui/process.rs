@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::context::Ctx;
-use super::text::{fit, safe};
+use super::text::{columns, fit, safe};
 use super::widgets::{field, frame};
 use crate::app::keymap::{Command, Mode};
 use crate::app::model::{HANDOFF_FIELDS, HandoffForm};
@@ -173,9 +173,23 @@ pub fn checklists(area: Rect, buf: &mut Buffer, cx: &Ctx, checklist: usize, step
     }
     let ci = checklist.min(lists.len() - 1);
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let labels: Vec<String> = lists
+        .iter()
+        .map(|l| format!(" {} {}/{} ", l.title, l.done, l.total))
+        .collect();
+    // Issue 12: the strip scrolls so the selected list is always in view
+    // (at 80 columns the later tabs used to be cut off), marked ‹ when
+    // lists are hidden to the left.
+    let room = tabs.width as usize;
+    let mut first = 0;
+    while first < ci && labels[first..=ci].iter().map(|l| columns(l)).sum::<usize>() + 1 > room {
+        first += 1;
+    }
     let mut spans = Vec::new();
-    for (i, l) in lists.iter().enumerate() {
-        let label = format!(" {} {}/{} ", l.title, l.done, l.total);
+    if first > 0 {
+        spans.push(Span::styled("‹", t.dim()));
+    }
+    for (i, (l, label)) in lists.iter().zip(labels).enumerate().skip(first) {
         let style = if i == ci {
             t.selected()
         } else if l.relevant && !l.is_complete() {
