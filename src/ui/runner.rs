@@ -124,7 +124,12 @@ async fn event_loop(
     model.declare_playbook = cockpit.journal.playbooks().get(&cockpit.playbook);
     let notifier = crate::notify::Notifier::desktop();
     if let Some(w) = warnings.first() {
-        model.say(Level::Warn, w.clone());
+        // Issue 12: a problem found at start is on screen, not only in the log.
+        let more = match warnings.len() {
+            0 | 1 => String::new(),
+            n => format!(" (+{} more in the log)", n - 1),
+        };
+        model.say(Level::Warn, format!("{w}{more}"));
     }
     let (tx, mut replies) = tokio::sync::mpsc::unbounded_channel::<Reply>();
     let worker = Worker::spawn(cockpit, move |r| {
