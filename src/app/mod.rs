@@ -3,6 +3,7 @@
 //! services it drives (intents, the cockpit, the journal worker) live in
 //! `crate::services`, free of terminal types.
 
+mod choices;
 pub mod cmdline;
 mod commands;
 pub mod dialogs;
