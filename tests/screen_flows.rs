@@ -240,7 +240,7 @@ fn handoff_and_close_with_an_objection_from_two_screens() {
     tmux.keys("ann", &["Enter"]);
     for who in ["ann", "bob"] {
         let s = tmux.wait(who, "the pending handoff", short, |s| {
-            s.contains("→ bob (waits for")
+            s.contains("→ bob incoming")
         });
         assert!(
             s.contains("IC: ann"),

@@ -428,9 +428,9 @@ fn tab_completes_verbs_roles_and_people() {
     assert_eq!(
         completions(&s),
         [
-            "ic",
-            "deputy",
-            "tech_lead",
+            "incident-commander",
+            "deputy-ic",
+            "technical-lead",
             "investigator",
             "communicator",
             "scribe"
@@ -438,11 +438,11 @@ fn tab_completes_verbs_roles_and_people() {
         .map(String::from)
     );
     s.type_text("te").key("tab");
-    assert_eq!(input(&s), "role assign tech_lead ");
+    assert_eq!(input(&s), "role assign technical-lead ");
     // People: everyone on the roster, and whoever is at the keyboard.
     assert_eq!(completions(&s), ["ann", "carol", "dave"].map(String::from));
     s.type_text("d").key("tab");
-    assert_eq!(input(&s), "role assign tech_lead dave ");
+    assert_eq!(input(&s), "role assign technical-lead dave ");
 
     let (mut s, _) = cockpit();
     s.key(":").type_text("s");

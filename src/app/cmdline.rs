@@ -239,15 +239,31 @@ pub fn complete(m: &Model, line: &str) -> Vec<String> {
         words[..words.len() - 1].to_vec()
     };
     let c = m.current.as_ref();
+    // Issue 12: the seeds' names as one word (`technical-lead`), not the
+    // internal keys; `Playbook::role` accepts both.
     let roles = || {
-        c.map(|c| c.playbook.roles.iter().map(|r| r.key.clone()).collect())
-            .unwrap_or_default()
+        c.map(|c| {
+            c.playbook
+                .roles
+                .iter()
+                .map(|r| {
+                    r.name
+                        .split(|ch: char| !ch.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("-")
+                        .to_lowercase()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
     };
     let people = || {
         let mut p: Vec<String> = c
             .map(|c| c.incident.roster.iter().map(|h| h.person.clone()).collect())
             .unwrap_or_default();
         p.push(m.author.clone());
+        p.extend(m.people.iter().cloned());
         p.sort();
         p.dedup();
         p

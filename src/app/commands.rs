@@ -8,10 +8,13 @@ use super::dialogs;
 use super::effect::Effect;
 use super::keymap::{Command, Mode};
 use super::model::{
-    Level, Model, Overlay, Pane, PendingNote, Prompt, PromptPurpose, new_editor, single_line,
+    ChoiceKind, Level, Model, Overlay, Pane, PendingNote, Prompt, PromptPurpose, new_editor,
+    single_line,
 };
 use crate::domain::RuleError;
 use crate::domain::incident::ActionStatus;
+
+use super::pickers;
 use crate::journal::TimelineFilter;
 use crate::services::intent::{ActionStep, Intent};
 use crate::services::worker::Request;
@@ -74,7 +77,18 @@ pub(super) fn run(m: &mut Model, c: Command) -> Vec<Effect> {
         ToggleTime => set(m, |m| m.utc = !m.utc),
         SwitchIncident => set(m, switch_incident),
         Declare => set(m, dialogs::open_declare),
-        Handoff => set(m, dialogs::open_handoff),
+        Handoff => set(m, handoff),
+        Open => set(m, |m| {
+            if m.focus == Pane::Roster && m.current.is_some() {
+                pickers::open_role_picker(m, false)
+            } else {
+                m.mode = Mode::Insert
+            }
+        }),
+        ReleaseRole => release_role(m),
+        SetState => set(m, |m| pickers::open_choice(m, ChoiceKind::State)),
+        SetServiceStatus => set(m, |m| pickers::open_choice(m, ChoiceKind::ServiceStatus)),
+        SetSeverity => set(m, |m| pickers::open_choice(m, ChoiceKind::Severity)),
         AcceptHandoff => accept_handoff(m),
         Close => set(m, |m| open_if_current(m, Overlay::Close)),
         Checklists => set(m, |m| {
@@ -263,13 +277,43 @@ fn accept_handoff(m: &mut Model) -> Vec<Effect> {
             .filter(|h| h.to == m.author)
             .map(|_| r.key.clone())
     });
-    match mine {
-        Some(role) => act(m, Intent::RoleAccept { role }),
-        None => {
-            m.say(Level::Info, format!("no handoff waits for {}", m.author));
+    // Issue 12: a role someone assigned you shows as paged until you engage.
+    let assigned = c
+        .incident
+        .roles_of(&m.author)
+        .find(|h| h.engaged_at.is_none())
+        .map(|h| h.role.clone());
+    let person = m.author.clone();
+    match (mine, assigned) {
+        (Some(role), _) => act(m, Intent::RoleAccept { role }),
+        (None, Some(role)) => act(m, Intent::RoleEngage { role, person }),
+        (None, None) => {
+            m.say(
+                Level::Info,
+                format!("no handoff or assigned role waits for {}", m.author),
+            );
             Vec::new()
         }
     }
+}
+
+/// `H`: on the roster, hand off the selected role; elsewhere, command.
+fn handoff(m: &mut Model) {
+    match pickers::selected_role(m).filter(|_| m.focus == Pane::Roster) {
+        Some(role) => dialogs::open_handoff_to(m, &role, ""),
+        None => dialogs::open_handoff(m),
+    }
+}
+
+fn release_role(m: &mut Model) -> Vec<Effect> {
+    let outcomes = pickers::release_role(m);
+    let mut effects = Vec::new();
+    for o in outcomes {
+        if let super::effect::Outcome::Act { intent, at } = o {
+            effects.extend(act_at(m, intent, at));
+        }
+    }
+    effects
 }
 
 fn follow_up_prompt(m: &mut Model) {
@@ -379,6 +423,16 @@ fn commit_note(m: &mut Model) -> Vec<Effect> {
         );
         return Vec::new();
     };
+    // Issue 12: `23:50 …` or `-20m …` backdates the note (shown in the
+    // editor's title before saving); a time that is not one keeps the draft.
+    let (text, at) = match crate::services::when::leading_when(&text, m.now) {
+        Some((Ok(at), rest)) => (rest.to_string(), Some(at)),
+        Some((Err(e), _)) => {
+            m.say(Level::Warn, format!("{e}; your draft is kept"));
+            return Vec::new();
+        }
+        None => (text, None),
+    };
     let token = m.token();
     let tag = m.editor_tag.take();
     m.pending_notes.insert(
@@ -398,7 +452,7 @@ fn commit_note(m: &mut Model) -> Vec<Effect> {
             tag,
             private: false,
         },
-        at: None,
+        at,
     })]
 }
 

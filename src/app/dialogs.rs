@@ -148,6 +148,20 @@ pub(super) fn submit_prompt(m: &mut Model, purpose: PromptPurpose, text: String)
             });
             vec![Outcome::send(Request::SyncDrop { row, reason: text })]
         }
+        PromptPurpose::Change(kind, key) if text.is_empty() => {
+            m.say(
+                Level::Warn,
+                "the playbook asks for a reason for this change",
+            );
+            m.overlay = Some(Overlay::Prompt(super::model::Prompt {
+                title: "Why?".into(),
+                hint: "a reason is required".into(),
+                purpose: PromptPurpose::Change(kind, key),
+                input: single_line(""),
+            }));
+            Vec::new()
+        }
+        PromptPurpose::Change(kind, key) => vec![Outcome::act(kind.intent(key, text))],
         PromptPurpose::TickWithNote { checklist, step } => {
             vec![Outcome::act(Intent::ChecklistTick {
                 checklist,
@@ -284,9 +298,20 @@ pub fn open_handoff(m: &mut Model) {
         return;
     };
     let role = c.playbook.commander().key.clone();
+    open_handoff_to(m, &role, "");
+}
+
+/// The handoff form for `role` (issue 12: from the roster, any role),
+/// "Hand to" prefilled with `to`.
+pub fn open_handoff_to(m: &mut Model, role: &str, to: &str) {
+    let Some(c) = &m.current else {
+        m.say(Level::Warn, "no incident yet: declare one first (D)");
+        return;
+    };
+    let role = role.to_string();
     let b = c.incident.briefing_draft(&c.playbook);
     let inputs = [
-        String::new(),
+        to.to_string(),
         b.status,
         b.hypotheses_open,
         b.hypotheses_eliminated,

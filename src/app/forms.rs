@@ -10,6 +10,7 @@ use super::dialogs;
 use super::effect::{Effect, Outcome};
 use super::keymap::{Chord, Command, Lookup, Mode};
 use super::model::{Level, Model, Overlay, PromptPurpose, single_line};
+use super::pickers;
 use crate::services::intent::Intent;
 use crate::services::worker::Request;
 
@@ -27,6 +28,9 @@ pub fn paste(o: &mut Overlay, text: &str) {
         }
         Overlay::Declare(f) if f.field == 2 => {
             f.summary.insert_str(clean);
+        }
+        Overlay::RolePicker(p) => {
+            p.input.insert_str(clean);
         }
         _ => {}
     }
@@ -86,6 +90,8 @@ pub fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Outcome> {
         Overlay::Close => close_key(m, k),
         Overlay::Checklists { checklist, step } => checklists_key(m, checklist, step, k),
         Overlay::Sync { rows, selected } => sync_key(m, rows, selected, k),
+        Overlay::RolePicker(p) => pickers::role_picker_key(m, p, k),
+        Overlay::Choice(c) => pickers::choice_key(m, c, k),
     }
 }
 

@@ -58,6 +58,11 @@ pub enum Command {
     Export,
     Sync,
     FollowUp,
+    Open,
+    ReleaseRole,
+    SetState,
+    SetServiceStatus,
+    SetSeverity,
     // Keys inside overlays (their own tables: [close], [checklists], [sync]).
     RequestClose,
     ObjectToClose,
@@ -112,12 +117,21 @@ impl Command {
             AckClock => "acknowledge the selected (or most pressing) clock",
             SnoozeClock => "snooze the selected (or most pressing) clock for 5 minutes",
             Handoff => "hand off command, with the 004 briefing",
-            AcceptHandoff => "accept a handoff made to you (\"I have command\")",
+            AcceptHandoff => {
+                "take command handed to you (\"I have command\"), or engage a role you were assigned"
+            }
             Close => "close the incident: ask, objections, watch, checklists",
             Checklists => "the playbook's checklists",
             Export => "write the postmortem draft (Markdown) into the current directory",
             Sync => "delivery to paging and chat: rows waiting or parked; retry or drop",
             FollowUp => "raise a follow-up item from the selected timeline entry",
+            Open => {
+                "on a role: pick who holds it (you engage, others are paged); elsewhere: write a note"
+            }
+            ReleaseRole => "release the selected role (its holder steps down)",
+            SetState => "change the state (the playbook's allowed next states)",
+            SetServiceStatus => "change the service status",
+            SetSeverity => "change the severity (with the playbook's descriptions)",
             RequestClose => "ask \"Is anyone opposed to me closing this incident?\" (000)",
             ObjectToClose => "object to closing (asks why)",
             WithdrawObjection => "withdraw your objection",

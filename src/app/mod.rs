@@ -3,6 +3,7 @@
 //! services it drives (intents, the cockpit, the journal worker) live in
 //! `crate::services`, free of terminal types.
 
+mod choices;
 pub mod cmdline;
 mod commands;
 pub mod dialogs;
@@ -10,6 +11,7 @@ pub mod effect;
 pub mod forms;
 pub mod keymap;
 pub mod model;
+pub mod pickers;
 mod replies;
 pub mod update;
 

@@ -6,6 +6,7 @@ use ratatui_textarea::TextArea;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use super::choices::{Choice, ChoiceKind, RolePicker};
 use super::keymap::{Chord, Keymap, Mode};
 use crate::domain::clocks::ClockStatus;
 use crate::domain::event::Trend;
@@ -139,6 +140,9 @@ pub enum PromptPurpose {
     DropRow(i64),
     /// A follow-up item raised from a timeline entry (007).
     FollowUp(EventId),
+    /// The reason the playbook asks for before a state, service status or
+    /// severity change (issue 12): which one, and to what.
+    Change(ChoiceKind, String),
 }
 
 #[derive(Debug)]
@@ -215,6 +219,10 @@ pub enum Overlay {
         checklist: usize,
         step: usize,
     },
+    /// Who holds the selected role (issue 12).
+    RolePicker(RolePicker),
+    /// State, service status or severity by key (issue 12).
+    Choice(Choice),
     /// Outbox rows that still need something, as the worker last read them.
     Sync {
         rows: Vec<crate::sync::OutboxRow>,
@@ -269,6 +277,8 @@ pub struct Model {
     /// The playbook new incidents are declared under (config / --playbook):
     /// the declare form offers its severities.
     pub declare_playbook: Option<Arc<Playbook>>,
+    /// The config's `people`: the role picker offers them (issue 12).
+    pub people: Vec<String>,
 }
 
 impl Model {
@@ -303,6 +313,7 @@ impl Model {
             sync: None,
             wanted: None,
             declare_playbook: None,
+            people: Vec::new(),
         }
     }
 
@@ -363,6 +374,31 @@ impl Model {
         (plan.notices, plan.bell)
     }
 
+    /// Issue 12: what waits for the person at this cockpit: a handoff to
+    /// them (role key, from) or a role they were assigned and have not
+    /// engaged (role key, empty).
+    pub fn waiting_for_me(&self) -> Option<(String, String)> {
+        let c = self.current.as_ref()?;
+        let (inc, pb) = (&c.incident, &c.playbook);
+        pb.roles
+            .iter()
+            .find_map(|r| {
+                inc.pending_handoff(&r.key)
+                    .filter(|h| h.to == self.author)
+                    .map(|h| (r.key.clone(), h.from.clone()))
+            })
+            .or_else(|| {
+                inc.roles_of(&self.author)
+                    .find(|h| h.engaged_at.is_none())
+                    .map(|h| (h.role.clone(), String::new()))
+            })
+    }
+
+    /// Whether the banner row shows: a clock due, or something waits for me.
+    pub fn needs_banner(&self) -> bool {
+        self.alarms().next().is_some() || self.waiting_for_me().is_some()
+    }
+
     /// Clocks that need the IC now (due or overdue).
     pub fn alarms(&self) -> impl Iterator<Item = &ClockStatus> {
         self.clocks.iter().filter(|c| c.state.needs_attention())
@@ -382,7 +418,9 @@ impl Model {
 
 pub fn new_editor() -> TextArea<'static> {
     let mut t = TextArea::default();
-    t.set_placeholder_text("Write a note; Enter saves it. Start with m: i: d: h: to tag it.");
+    t.set_placeholder_text(
+        "Write a note; Enter saves. m: i: d: h: tags it; 23:50 or -20m first backdates.",
+    );
     t.set_cursor_line_style(ratatui::style::Style::default());
     t
 }

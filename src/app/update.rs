@@ -29,6 +29,8 @@ pub enum Msg {
     Status(Level, String),
     /// The sync worker's health, read by the runner once a tick.
     Sync(crate::sync::SyncHealth),
+    /// A command from the mouse (issue 12: a click on a header item).
+    Command(super::keymap::Command),
 }
 
 /// The largest paste the editor takes (bytes).
@@ -88,6 +90,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.sync = Some(health);
             Vec::new()
         }
+        Msg::Command(c) if m.overlay.is_none() => commands::run(m, c),
+        Msg::Command(_) => Vec::new(),
     }
 }
 

@@ -140,6 +140,7 @@ pub fn screen(global: &Global) -> Result<(), Failure> {
         warnings,
         endpoints: config.endpoints.clone(),
         incident,
+        people: config.people.clone(),
     };
     crate::ui::runner::run(cockpit, keymap, options).map_err(|e| Failure {
         code: 1,

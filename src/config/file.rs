@@ -21,6 +21,9 @@ pub struct Config {
     pub endpoints: Vec<Endpoint>,
     /// Where `playbook = …` is written (file, line), for an unknown name.
     pub playbook_at: Option<(PathBuf, Option<usize>)>,
+    /// People the screen's role picker offers besides those already in the
+    /// incident (issue 12): `people = ["ann", "bob"]`.
+    pub people: Vec<String>,
 }
 
 /// The file as written, before the endpoints are checked.
@@ -39,6 +42,8 @@ struct RawConfig {
     pub timezone: Option<String>,
     #[serde(default, rename = "endpoint")]
     endpoints: Vec<RawEndpoint>,
+    #[serde(default)]
+    people: Vec<String>,
 }
 
 impl Config {
@@ -143,6 +148,12 @@ impl Config {
             playbook: raw.playbook,
             timezone: raw.timezone,
             endpoints,
+            people: raw
+                .people
+                .iter()
+                .map(|p| crate::domain::sanitize::clean_line(p).trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
         })
     }
 }

@@ -39,9 +39,12 @@ impl NotifierReport {
     /// The one line for the status bar, where there is one.
     pub fn status_line(&self) -> Option<String> {
         match self {
-            NotifierReport::Off { reason } => Some(format!(
-                "desktop notifications are off ({reason}); the bell and banner still work"
-            )),
+            // Issue 12: one short line a person can read; the D-Bus error
+            // itself goes to the log (the runner logs `reason`).
+            NotifierReport::Off { .. } => Some(
+                "desktop notifications are off (no notification service; details in the log); the bell and banner still work"
+                    .into(),
+            ),
             NotifierReport::Failed { clock, reason } => {
                 Some(format!("notification for {clock} failed: {reason}"))
             }
@@ -299,11 +302,11 @@ mod tests {
                 reason: "no bus".into()
             }]
         );
+        let line = reports[0].status_line().unwrap();
+        assert!(line.contains("desktop notifications are off"));
         assert!(
-            reports[0]
-                .status_line()
-                .unwrap()
-                .contains("desktop notifications are off")
+            !line.contains("no bus"),
+            "the raw error goes to the log: {line}"
         );
         assert!(fake.shown.lock().unwrap().is_empty());
     }

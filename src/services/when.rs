@@ -40,6 +40,39 @@ pub fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> 
     ))
 }
 
+/// A note that starts with when it happened (issue 12): `23:50 db down` or
+/// `-20m db down`. `None` when the first word is not a time (the note is
+/// recorded now); otherwise the time (or why it is not one) and the rest.
+pub fn leading_when(
+    text: &str,
+    now: DateTime<Utc>,
+) -> Option<(Result<DateTime<Utc>, String>, &str)> {
+    let (first, rest) = text.split_once(' ')?;
+    let rest = rest.trim_start();
+    if rest.is_empty() || !looks_like_time(first) {
+        return None;
+    }
+    Some((parse_when(first, now), rest))
+}
+
+/// `23:50`, `9:05:30`, `-20m`, `-1h30m`: what a scribe types as a time.
+fn looks_like_time(w: &str) -> bool {
+    let clock = {
+        let parts: Vec<&str> = w.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts.iter().enumerate().all(|(i, p)| {
+                (if i == 0 { 1..=2 } else { 2..=2 }).contains(&p.len())
+                    && p.chars().all(|c| c.is_ascii_digit())
+            })
+    };
+    let ago = w.strip_prefix('-').is_some_and(|d| {
+        d.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && d.chars().last().is_some_and(|c| c.is_ascii_alphabetic())
+            && d.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    clock || ago
+}
+
 fn local(naive: NaiveDateTime) -> Option<DateTime<Utc>> {
     Local
         .from_local_datetime(&naive)
@@ -69,6 +102,25 @@ mod tests {
         );
         assert!(parse_when("soon", now()).is_err());
         assert!(parse_when("-soon", now()).is_err());
+    }
+
+    #[test]
+    fn a_leading_time_backdates_a_note() {
+        let (at, rest) = leading_when("-20m db failover started", now()).unwrap();
+        assert_eq!(at.unwrap(), now() - Duration::minutes(20));
+        assert_eq!(rest, "db failover started");
+        let (at, rest) = leading_when("11:30 paged", now()).unwrap();
+        assert!(at.unwrap() <= now());
+        assert_eq!(rest, "paged");
+        assert!(leading_when("25:99 what", now()).unwrap().0.is_err());
+        // Not a time: the note is recorded now, as typed.
+        assert!(leading_when("-- dashes", now()).is_none());
+        assert!(leading_when("db down at 23:50", now()).is_none());
+        assert!(
+            leading_when("23:50", now()).is_none(),
+            "a time alone is not a note"
+        );
+        assert!(leading_when("3:1 ratio", now()).is_none());
     }
 
     #[test]

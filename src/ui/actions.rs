@@ -76,11 +76,10 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 Span::raw(safe(&last.reason)),
             ]));
         }
-        if queue.len() + d.len() <= height {
-            d
-        } else {
-            Vec::new()
-        }
+        // Issue 12: always shown, the other rows give way (a 3-row queue
+        // at 80x24 used to drop them all).
+        d.truncate(height.saturating_sub(1));
+        d
     };
     let list_room = height - detail.len();
     let skip = sel.saturating_sub(list_room.saturating_sub(1));

@@ -84,14 +84,26 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             crate::app::keymap::Command::CheckIn,
         )
         .unwrap_or_default();
+    // Issue 12: a playbook without the loop (qpp: "000 has no check-in
+    // loop") gets a clocks pane that does not claim one.
+    let has_loop = pb.clocks.checkin_min.is_some() || pb.clocks.checkin_max.is_some();
+    let pane_title = if has_loop {
+        format!(" Check-in loop · #{iteration} ")
+    } else {
+        " Clocks · no check-in loop in this playbook ".to_string()
+    };
     let block = Block::bordered()
-        .title(format!(" Check-in loop · #{iteration} "))
+        .title(pane_title)
         .title_bottom(
             Line::from(Span::styled(format!(" {key} holds a check-in "), t.dim())).right_aligned(),
         )
         .border_style(t.border(focused));
     let inner = block.inner(area);
-    block.render(area, buf);
+    // Issue 12: at 80x24 the loop is one line, so the timeline keeps 8 rows.
+    let strip = area.height < 3;
+    if !strip {
+        block.render(area, buf);
+    }
     let checkin = cx
         .model
         .clocks
@@ -125,6 +137,11 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 t.ok(),
             ),
         },
+        None if !has_loop => (
+            "no check-in loop:".into(),
+            "the playbook has none".into(),
+            t.dim(),
+        ),
         None => (
             "loop stopped:".into(),
             pb.state(&inc.state)
@@ -133,6 +150,30 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             t.dim(),
         ),
     };
+    if strip {
+        let mark = if focused { "▶" } else { " " };
+        let line = Line::from(vec![
+            Span::styled(
+                if has_loop {
+                    format!("{mark}Check-in loop · #{iteration} · ")
+                } else {
+                    format!("{mark}Clocks · ")
+                },
+                t.title(),
+            ),
+            Span::styled(format!("{label} {digits}"), style),
+            Span::styled(
+                if has_loop {
+                    format!(" · {key} holds a check-in")
+                } else {
+                    String::new()
+                },
+                t.dim(),
+            ),
+        ]);
+        Paragraph::new(line).render(area, buf);
+        return;
+    }
     let stopped = checkin.is_none();
     let big = inner.height >= 9 && inner.width >= 24 && !stopped;
     let digits_h = if big { 4 } else { 1 };

@@ -16,16 +16,33 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let insert = m.mode == Mode::Insert && m.overlay.is_none();
     let tag = m.editor_tag.clone().unwrap_or_else(|| "auto".into());
     let k = |mode, c| m.keymap.key_for(mode, c).unwrap_or_default();
+    // Issue 12: a leading `23:50 ` or `-20m ` backdates; say so before saving.
+    let draft = m.editor.lines().join("\n");
+    let when = match crate::services::when::leading_when(&draft, m.now) {
+        Some((Ok(at), _)) => {
+            let shown = if m.utc {
+                at.format("%H:%M UTC").to_string()
+            } else {
+                at.with_timezone(&chrono::Local).format("%H:%M").to_string()
+            };
+            format!(" · happened at {shown}")
+        }
+        Some((Err(_), _)) => " · not a time: 23:50 or -20m".to_string(),
+        None => String::new(),
+    };
     let title = if insert {
         format!(
-            " Note · tag {tag} ({} changes) · {} saves · {} new line · {} leaves ",
+            " Note{when} · tag {tag} ({} changes) · {} saves · {} new line · {} leaves ",
             k(Mode::Insert, Command::CycleTag),
             k(Mode::Insert, Command::CommitNote),
             k(Mode::Insert, Command::Newline),
             k(Mode::Insert, Command::LeaveEditor)
         )
     } else {
-        format!(" Note · {} to write ", k(Mode::Normal, Command::EditNote))
+        format!(
+            " Note{when} · {} to write ",
+            k(Mode::Normal, Command::EditNote)
+        )
     };
     let block = Block::bordered()
         .title(fit(&title, area.width.saturating_sub(2) as usize))

@@ -8,7 +8,43 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::context::Ctx;
 use super::text::{columns, pad, safe};
+use crate::app::keymap::Command;
 use crate::domain::time::human_minutes;
+
+/// The header item under column `x` of its first row (issue 12: severity,
+/// state and service status are clickable): the command that changes it.
+pub fn item_at(m: &crate::app::model::Model, x: u16) -> Option<Command> {
+    let c = m.current.as_ref()?;
+    let (inc, pb) = (&c.incident, &c.playbook);
+    let state = pb
+        .state(&inc.state)
+        .map(|s| s.label.clone())
+        .unwrap_or_else(|| inc.state.clone());
+    let service = inc
+        .service_status
+        .as_deref()
+        .and_then(|s| pb.service_status(s))
+        .map(|s| s.label.clone());
+    // The same widths `render` draws: " SEV " │ state │ service.
+    let mut items = vec![
+        (
+            columns(&format!(" {} ", inc.severity)),
+            Command::SetSeverity,
+        ),
+        (columns(&state), Command::SetState),
+    ];
+    if let Some(s) = service {
+        items.push((columns(&s), Command::SetServiceStatus));
+    }
+    let mut start = 0usize;
+    for (w, cmd) in items {
+        if (start..start + w).contains(&(x as usize)) {
+            return Some(cmd);
+        }
+        start += w + columns(" │ ");
+    }
+    None
+}
 
 pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
     let t = cx.theme;

@@ -71,16 +71,33 @@ pub fn areas(area: Rect, focus: Pane, editor_lines: usize, banner: bool) -> Area
         ])
         .areas(top);
         (a.roster, a.check_in, a.actions, a.timeline) = (Some(r), Some(l), Some(q), Some(timeline));
-    } else if body.height >= 16 && area.width >= 60 {
-        // 80x24 and up: roster | loop, then the queue, then the timeline.
+    } else if body.height >= 23 && area.width >= 60 {
+        // Medium: roster | loop, then the queue, then a timeline that keeps
+        // at least 8 rows of entries (issue 12).
+        let queue_h = body.height.saturating_sub(7 + 10).clamp(5, 8);
         let [top, queue, timeline] = Layout::vertical([
             Constraint::Length(7),
-            Constraint::Length(5),
+            Constraint::Length(queue_h),
             Constraint::Fill(1),
         ])
         .areas(body);
         let [r, l] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+        (a.roster, a.check_in, a.actions, a.timeline) =
+            (Some(r), Some(l), Some(queue), Some(timeline));
+    } else if body.height >= 16 && area.width >= 60 {
+        // 80x24 (issue 12): roster | queue (the selected proposal's why /
+        // risk / revert beside the roles), the loop as one line, then a
+        // timeline that keeps 8 rows of entries.
+        let top_h = body.height.saturating_sub(11);
+        let [top, l, timeline] = Layout::vertical([
+            Constraint::Length(top_h),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ])
+        .areas(body);
+        let [r, queue] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(top);
         (a.roster, a.check_in, a.actions, a.timeline) =
             (Some(r), Some(l), Some(queue), Some(timeline));
     } else {

@@ -7,9 +7,10 @@ mod banner;
 mod checkin;
 mod context;
 mod editor;
-mod header;
+pub mod header;
 pub mod layout;
 mod overlays;
+mod pickers;
 mod process;
 mod roster;
 pub mod runner;
@@ -38,7 +39,7 @@ pub fn render(area: Rect, buf: &mut Buffer, model: &Model, theme: Theme) {
         area,
         model.focus,
         model.editor.lines().len(),
-        model.alarms().next().is_some(),
+        model.needs_banner(),
     );
     header::render(a.header, buf, &cx);
     if let Some(r) = a.banner {

@@ -29,6 +29,8 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             super::process::checklists(area, buf, cx, *checklist, *step)
         }
         Overlay::Sync { rows, selected } => super::process::sync(area, buf, cx, rows, *selected),
+        Overlay::RolePicker(p) => super::pickers::role_picker(area, buf, cx, p),
+        Overlay::Choice(c) => super::pickers::choice(area, buf, cx, c),
     }
 }
 
@@ -64,10 +66,19 @@ fn help(area: Rect, buf: &mut Buffer, cx: &Ctx, scroll: u16) {
     ] {
         lines.push(Line::from(Span::styled(title, t.title())));
         for (cmd, keys) in cx.model.keymap.bindings(mode) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<18}", keys.join(", ")), t.accent()),
-                Span::raw(cmd.describe()),
-            ]));
+            // Issue 12: a long description wraps under itself, not under the keys.
+            let room = (inner.width as usize).saturating_sub(20).max(20);
+            for (i, part) in wrap_words(cmd.describe(), room).into_iter().enumerate() {
+                let keys = if i == 0 {
+                    keys.join(", ")
+                } else {
+                    String::new()
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {keys:<18}"), t.accent()),
+                    Span::raw(part),
+                ]));
+            }
         }
     }
     lines.push(Line::from(Span::styled("Command line (:)", t.title())));
@@ -321,4 +332,22 @@ fn command_line(area: Rect, buf: &mut Buffer, cx: &Ctx, c: &CommandLine) {
         ))
         .render(comps, buf);
     }
+}
+
+/// `text` in lines of at most `width` columns, broken between words.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = super::text::columns(&line) + 1 + super::text::columns(word);
+        if !line.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
 }

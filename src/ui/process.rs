@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::context::Ctx;
-use super::text::{fit, safe};
+use super::text::{columns, fit, safe};
 use super::widgets::{field, frame};
 use crate::app::keymap::{Command, Mode};
 use crate::app::model::{HANDOFF_FIELDS, HandoffForm};
@@ -116,6 +116,32 @@ pub fn close(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             t.warn(),
         )));
     }
+    // 000: "Document every outstanding action item" (issue 12): a warning,
+    // not a refusal; each one is marked done, failed or reverted in the queue.
+    let outstanding = c.incident.outstanding_actions();
+    if !outstanding.is_empty() && c.incident.closed_at.is_none() {
+        let list: Vec<String> = outstanding
+            .iter()
+            .map(|a| {
+                format!(
+                    "#{} {} ({})",
+                    a.number,
+                    safe(&a.proposal.what),
+                    a.status.name()
+                )
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{} action(s) never marked done, failed or reverted: ",
+                    list.len()
+                ),
+                t.warn(),
+            ),
+            Span::raw(list.join("; ")),
+        ]));
+    }
     lines.push(Line::raw(""));
     // Once closed, "not yet: must be resolved (it is closed)" would read as a refusal.
     match (&r.refusal, c.incident.closed_at) {
@@ -153,9 +179,23 @@ pub fn checklists(area: Rect, buf: &mut Buffer, cx: &Ctx, checklist: usize, step
     }
     let ci = checklist.min(lists.len() - 1);
     let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let labels: Vec<String> = lists
+        .iter()
+        .map(|l| format!(" {} {}/{} ", l.title, l.done, l.total))
+        .collect();
+    // Issue 12: the strip scrolls so the selected list is always in view
+    // (at 80 columns the later tabs used to be cut off), marked ‹ when
+    // lists are hidden to the left.
+    let room = tabs.width as usize;
+    let mut first = 0;
+    while first < ci && labels[first..=ci].iter().map(|l| columns(l)).sum::<usize>() + 1 > room {
+        first += 1;
+    }
     let mut spans = Vec::new();
-    for (i, l) in lists.iter().enumerate() {
-        let label = format!(" {} {}/{} ", l.title, l.done, l.total);
+    if first > 0 {
+        spans.push(Span::styled("‹", t.dim()));
+    }
+    for (i, (l, label)) in lists.iter().zip(labels).enumerate().skip(first) {
         let style = if i == ci {
             t.selected()
         } else if l.relevant && !l.is_complete() {

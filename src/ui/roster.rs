@@ -108,9 +108,25 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                     .format("%H:%M")
                     .to_string()
             };
-            let when = format!("  {when} ({})", short_duration(held));
-            // Assigned but not yet acknowledged: the IC should chase it.
+            // Issue 12: assigned by someone else shows as paged until they
+            // engage (Y in their cockpit); the IC should chase it.
+            let when = if h.engaged_at.is_none() {
+                format!("  paged {} ago", short_duration(held))
+            } else {
+                format!("  {when} ({})", short_duration(held))
+            };
             let unengaged = if h.engaged_at.is_none() { " ?" } else { "" };
+            // Narrow (80x24): the person's name before the clock time.
+            let full = name_w + 1 + columns(&h.person) + columns(&when) + unengaged.len();
+            let when = if full > inner.width as usize {
+                if h.engaged_at.is_none() {
+                    " paged".to_string()
+                } else {
+                    format!(" {}", short_duration(held))
+                }
+            } else {
+                when
+            };
             // A long name is cut so the time held stays in view.
             let room = (inner.width as usize)
                 .saturating_sub(name_w + 1 + columns(&when) + unengaged.len())
@@ -138,17 +154,43 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             rows.push((
                 i,
                 Line::from(Span::styled(
-                    format!(
-                        "{:w$}→ {} (waits for \"I have command\": Y)",
-                        "",
-                        safe(&h.to),
-                        w = name_w + 1
+                    fit(
+                        &format!(
+                            "{:w$}→ {} incoming (waits for \"I have command\": Y)",
+                            "",
+                            safe(&h.to),
+                            w = name_w + 1
+                        ),
+                        inner.width as usize,
                     ),
                     t.warn(),
                 )),
                 false,
             ));
         }
+    }
+    // 003: who owns the incident (only the owner resolves), where the
+    // playbook has owners; it never gives way on a short pane.
+    if pb.roles.iter().any(|r| r.owns) || !pb.ownership.cascade.is_empty() {
+        let o = inc.owner(pb);
+        let through = o
+            .role
+            .as_deref()
+            .and_then(|r| pb.role(r))
+            .map(|r| format!(" (as {})", r.key))
+            .unwrap_or_else(|| " (declared it)".into());
+        rows.insert(
+            0,
+            (
+                0,
+                Line::from(vec![
+                    Span::styled(format!("{} ", pad("Owner", name_w)), t.title()),
+                    Span::raw(safe(&o.person)),
+                    Span::styled(through, t.dim()),
+                ]),
+                false,
+            ),
+        );
     }
     // Too short for every role (80x24): optional empty roles give way first,
     // so an empty IC or scribe never scrolls out of sight.
@@ -174,7 +216,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         && lines.len() < height
     {
         lines.push(Line::from(Span::styled(
-            "? assigned, not engaged yet",
+            "? paged, not engaged: Y in their cockpit",
             t.dim(),
         )));
     }

@@ -59,6 +59,8 @@ pub struct ScreenOptions {
     pub endpoints: Vec<crate::config::Endpoint>,
     /// `--incident`: open this one first.
     pub incident: Option<crate::domain::IncidentId>,
+    /// The config's `people`, offered by the role picker (issue 12).
+    pub people: Vec<String>,
 }
 
 /// Open the full-screen cockpit until the user quits or a signal arrives.
@@ -81,6 +83,7 @@ async fn event_loop(
         warnings,
         endpoints,
         incident,
+        people,
     } = options;
     let theme = Theme::from_env();
     // The header tells the truth from the first frame: with endpoints, the
@@ -117,10 +120,16 @@ async fn event_loop(
     model.zone = cockpit.zone;
     let mut sync_health = sync.as_ref().map(|s| s.watch());
     model.wanted = incident;
+    model.people = people;
     model.declare_playbook = cockpit.journal.playbooks().get(&cockpit.playbook);
     let notifier = crate::notify::Notifier::desktop();
     if let Some(w) = warnings.first() {
-        model.say(Level::Warn, w.clone());
+        // Issue 12: a problem found at start is on screen, not only in the log.
+        let more = match warnings.len() {
+            0 | 1 => String::new(),
+            n => format!(" (+{} more in the log)", n - 1),
+        };
+        model.say(Level::Warn, format!("{w}{more}"));
     }
     let (tx, mut replies) = tokio::sync::mpsc::unbounded_channel::<Reply>();
     let worker = Worker::spawn(cockpit, move |r| {
@@ -175,7 +184,12 @@ async fn event_loop(
                 Some(Err(_)) | None => break,
             },
             Some(r) = replies.recv() => Msg::Worker(r),
-            _ = tick.tick() => match notifier.try_report().and_then(|r| r.status_line()) {
+            _ = tick.tick() => match notifier.try_report().and_then(|r| {
+                if let crate::notify::NotifierReport::Off { reason } = &r {
+                    tracing::warn!("desktop notifications are off: {reason}");
+                }
+                r.status_line()
+            }) {
                 Some(line) => Msg::Status(Level::Warn, line),
                 None => {
                     // Only what the worker has published: its initial value
@@ -250,8 +264,16 @@ fn to_msg(ev: Event, model: &Model, term: &terminal::Tui) -> Option<Msg> {
                 area,
                 model.focus,
                 model.editor.lines().len(),
-                model.alarms().next().is_some(),
+                model.needs_banner(),
             );
+            // Issue 12: a click on the severity, state or service status opens its picker.
+            if me.kind == MouseEventKind::Down(MouseButton::Left)
+                && me.row == areas.header.y
+                && model.overlay.is_none()
+                && let Some(cmd) = super::header::item_at(model, me.column)
+            {
+                return Some(Msg::Command(cmd));
+            }
             let pane = areas.pane_at(me.column, me.row)?;
             match me.kind {
                 MouseEventKind::ScrollDown => Some(Msg::Scroll { pane, down: true }),

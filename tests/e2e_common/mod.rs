@@ -78,6 +78,9 @@ impl Tmux {
             "-d",
             "-s",
             user,
+            // The cockpit's cwd is the temporary home: an export lands there.
+            "-c",
+            &home.display().to_string(),
             "-x",
             "100",
             "-y",

@@ -18,4 +18,4 @@ tmux -V
 [ "${1:-}" = "--install" ] && exit 0
 
 cd "$(dirname "$0")/../.."
-COCKPIT_SCREEN_E2E=1 exec cargo test --test screen_tmux --test screen_flows --test journal_locks -- --nocapture
+COCKPIT_SCREEN_E2E=1 exec cargo test --test screen_tmux --test screen_flows --test journal_locks --test screen_keystrokes -- --nocapture

@@ -201,3 +201,15 @@ pub(super) fn fold(inc: &mut Incident, e: &Event, change: Change<'_>) {
         }),
     }
 }
+
+impl Incident {
+    /// Actions approved or started and never marked done, failed or
+    /// reverted: closing warns and lists them (000: "Document every
+    /// outstanding action item"; issue 12).
+    pub fn outstanding_actions(&self) -> Vec<&Action> {
+        self.actions
+            .iter()
+            .filter(|a| matches!(a.status, ActionStatus::Approved | ActionStatus::Started))
+            .collect()
+    }
+}

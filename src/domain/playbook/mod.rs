@@ -359,8 +359,25 @@ impl Playbook {
             .find(|s| s.name.eq_ignore_ascii_case(name))
     }
 
+    /// A role by its key (`tech_lead`) or by the seed's name as people say
+    /// it (`Technical Lead`, `technical-lead`): issue 12, names are shown and
+    /// typed, the keys stay accepted.
     pub fn role(&self, key: &str) -> Option<&Role> {
-        self.roles.iter().find(|r| r.key.eq_ignore_ascii_case(key))
+        let spoken = |s: &str| -> String {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        self.roles
+            .iter()
+            .find(|r| r.key.eq_ignore_ascii_case(key))
+            .or_else(|| {
+                let want = spoken(key);
+                (!want.is_empty())
+                    .then(|| self.roles.iter().find(|r| spoken(&r.name) == want))
+                    .flatten()
+            })
     }
 
     pub fn state(&self, key: &str) -> Option<&State> {
