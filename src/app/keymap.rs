@@ -58,6 +58,10 @@ pub enum Command {
     Export,
     Sync,
     FollowUp,
+    // Issue 12: copy with OSC 52.
+    CopyEntry,
+    CopyBriefing,
+    CopyUpdate,
     // Keys inside overlays (their own tables: [close], [checklists], [sync]).
     RequestClose,
     ObjectToClose,
@@ -74,7 +78,7 @@ impl Command {
     pub fn describe(self) -> &'static str {
         use Command::*;
         match self {
-            Quit => "quit (everything is already on disk)",
+            Quit => "quit (asks first if something typed is unsaved)",
             Help => "this help",
             CommandLine => "command line (same verbs as the CLI)",
             EditNote => "write a timeline note",
@@ -118,6 +122,9 @@ impl Command {
             Export => "write the postmortem draft (Markdown) into the current directory",
             Sync => "delivery to paging and chat: rows waiting or parked; retry or drop",
             FollowUp => "raise a follow-up item from the selected timeline entry",
+            CopyEntry => "copy the selected timeline entry to the clipboard (OSC 52)",
+            CopyBriefing => "copy the 004 handoff briefing to the clipboard (OSC 52)",
+            CopyUpdate => "copy the status update text to the clipboard (OSC 52)",
             RequestClose => "ask \"Is anyone opposed to me closing this incident?\" (000)",
             ObjectToClose => "object to closing (asks why)",
             WithdrawObjection => "withdraw your objection",

@@ -5,7 +5,9 @@
 
 pub mod cmdline;
 mod commands;
+mod copy;
 pub mod dialogs;
+pub mod drafts;
 pub mod effect;
 pub mod forms;
 pub mod keymap;

@@ -218,6 +218,11 @@ pub enum Overlay {
         rows: Vec<crate::sync::OutboxRow>,
         selected: usize,
     },
+    /// Quit with a draft: asks first (issue 12); `back_to_checkin` reopens
+    /// the check-in form on "no".
+    Quit {
+        back_to_checkin: bool,
+    },
 }
 
 /// A note handed to the journal and not yet confirmed on disk.
@@ -267,6 +272,8 @@ pub struct Model {
     /// The playbook new incidents are declared under (config / --playbook):
     /// the declare form offers its severities.
     pub declare_playbook: Option<Arc<Playbook>>,
+    /// What is typed and not yet saved, and where it is kept (issue 12).
+    pub drafts: crate::services::drafts::DraftState,
 }
 
 impl Model {
@@ -301,6 +308,7 @@ impl Model {
             sync: None,
             wanted: None,
             declare_playbook: None,
+            drafts: Default::default(),
         }
     }
 

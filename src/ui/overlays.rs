@@ -29,6 +29,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
             super::process::checklists(area, buf, cx, *checklist, *step)
         }
         Overlay::Sync { rows, selected } => super::process::sync(area, buf, cx, rows, *selected),
+        Overlay::Quit { .. } => super::drafts::quit(area, buf, cx),
     }
 }
 
