@@ -60,7 +60,13 @@ pub fn from_form(f: &CheckInForm) -> CheckInDraft {
         trend: f.trend,
         status: f.status.lines().join(" "),
         next: f.next.lines().join(" "),
-        verdicts: f.reviews.iter().map(|r| (r.0, r.2)).collect(),
+        // Only verdicts given: the default ("still going") is not typed.
+        verdicts: f
+            .reviews
+            .iter()
+            .filter(|r| r.2 != 0)
+            .map(|r| (r.0, r.2))
+            .collect(),
     }
 }
 
