@@ -419,3 +419,32 @@ fn no_size_panics() {
         }
     }
 }
+
+/// Issue 12: reopened after a crash, the check-in form comes back with its
+/// fields and the note into the editor, with a message saying so.
+#[test]
+fn recovered_draft() {
+    use cockpit::domain::event::Trend;
+    use cockpit::services::drafts::{CheckInDraft, Draft};
+    let story = checkout_outage();
+    let mut s = Screen::new();
+    let mut found = std::collections::BTreeMap::new();
+    found.insert(
+        story.id.to_string(),
+        Draft {
+            note: "m: primary failed over at 02:10, writes back".into(),
+            checkin: Some(CheckInDraft {
+                trend: Some(Trend::Better),
+                status: "errors down to 2%".into(),
+                next: "watch replication lag".into(),
+                verdicts: Vec::new(),
+            }),
+            ..Default::default()
+        },
+    );
+    cockpit::app::drafts::found(&mut s.m, found);
+    s.open_one(&story);
+    snap("recovered_draft_checkin", &s);
+    s.key("esc");
+    snap("recovered_draft", &s);
+}

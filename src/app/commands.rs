@@ -42,7 +42,7 @@ pub(super) fn act_at(m: &mut Model, intent: Intent, at: Option<DateTime<Utc>>) -
 pub(super) fn run(m: &mut Model, c: Command) -> Vec<Effect> {
     use Command::*;
     match c {
-        Quit => set(m, |m| m.quit = true),
+        Quit => set(m, super::drafts::ask_quit),
         Help => set(m, |m| m.overlay = Some(Overlay::Help { scroll: 0 })),
         CommandLine => set(m, |m| open_command_line(m, "")),
         EditNote => set(m, |m| m.mode = Mode::Insert),
@@ -108,6 +108,7 @@ pub(super) fn run(m: &mut Model, c: Command) -> Vec<Effect> {
         RequestClose | ObjectToClose | WithdrawObjection | ConfirmClose | TickWithNote | Untick
         | RetryRow | DropRow => Vec::new(),
         AckClock | SnoozeClock => clock(m, c),
+        CopyEntry | CopyBriefing | CopyUpdate => super::copy::copy(m, c),
     }
 }
 

@@ -11,6 +11,7 @@ use super::model::{
 };
 use crate::domain::event::{Briefing, CheckIn, MitigationReview, Proposal, Trend};
 use crate::journal::TimelineFilter;
+use crate::services::drafts::CheckInDraft;
 use crate::services::intent::{ActionStep, Intent};
 use crate::services::worker::Request;
 
@@ -37,14 +38,48 @@ pub fn open_checkin(m: &mut Model) {
     // 001: "you do not want to repeat this loop more often than once every 15 minutes"
     let warning =
         crate::domain::clocks::check_in_too_soon(inc, &c.playbook, m.now).map(|w| w.to_string());
-    m.overlay = Some(Overlay::CheckIn(CheckInForm {
+    let mut form = CheckInForm {
         field: 0,
         trend: None,
         status: single_line(""),
         reviews,
         next: single_line(""),
         warning,
-    }));
+    };
+    // Issue 12: what was typed and not sent (closed with Esc, or kept on
+    // disk through a quit or a crash) comes back.
+    if let Some(d) = m.drafts.parked.take() {
+        fill_form(&mut form, &d);
+    }
+    m.overlay = Some(Overlay::CheckIn(form));
+}
+
+/// The check-in form's fields as a draft (issue 12).
+pub fn from_form(f: &CheckInForm) -> CheckInDraft {
+    CheckInDraft {
+        trend: f.trend,
+        status: f.status.lines().join(" "),
+        next: f.next.lines().join(" "),
+        // Only verdicts given: the default ("still going") is not typed.
+        verdicts: f
+            .reviews
+            .iter()
+            .filter(|r| r.2 != 0)
+            .map(|r| (r.0, r.2))
+            .collect(),
+    }
+}
+
+/// Put a kept check-in into a freshly opened form (verdicts by action).
+pub fn fill_form(f: &mut CheckInForm, d: &CheckInDraft) {
+    f.trend = d.trend;
+    f.status = single_line(&d.status);
+    f.next = single_line(&d.next);
+    for r in &mut f.reviews {
+        if let Some((_, v)) = d.verdicts.iter().find(|(id, _)| *id == r.0) {
+            r.2 = (*v).min(VERDICTS.len() - 1);
+        }
+    }
 }
 
 pub(super) fn switcher_key(m: &mut Model, selected: usize, k: KeyEvent) -> Vec<Outcome> {
@@ -227,7 +262,18 @@ pub(super) fn checkin_key(m: &mut Model, mut f: CheckInForm, k: KeyEvent) -> Vec
     let fields = 3 + f.reviews.len();
     let last = fields - 1;
     match k.code {
-        KeyCode::Esc => return Vec::new(),
+        KeyCode::Esc => {
+            // Closed unsent: kept (and on disk) until sent, reopened by the check-in key.
+            let d = from_form(&f);
+            if !d.is_empty() {
+                m.say(
+                    Level::Info,
+                    "check-in kept as a draft: open the check-in again to finish it",
+                );
+                m.drafts.parked = Some(d);
+            }
+            return Vec::new();
+        }
         KeyCode::Tab | KeyCode::Down => f.field = (f.field + 1) % fields,
         KeyCode::BackTab | KeyCode::Up => f.field = (f.field + fields - 1) % fields,
         KeyCode::Left | KeyCode::Right if f.field == 0 => {

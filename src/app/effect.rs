@@ -16,7 +16,19 @@ pub enum Effect {
     Notify(crate::notify::Notice),
     /// Ask the sync worker to deliver now (after a retry).
     SyncNow,
+    /// Keep what is typed and unsaved for an incident (an empty draft
+    /// removes its file): `services::drafts`, issue 12.
+    SaveDraft {
+        key: String,
+        draft: crate::services::drafts::Draft,
+    },
+    /// Put this text on the clipboard with OSC 52 (issue 12).
+    Copy(String),
 }
+
+/// The most text one copy sends (bytes before base64): terminals cap what
+/// one sequence may carry (a note holds at most 256 KB).
+pub const MAX_COPY: usize = 74 * 1024;
 
 /// What an overlay handler or the `:` line wants to happen; `update` turns
 /// it into effects (an intent needs the current incident and a fresh token).

@@ -42,7 +42,9 @@ pub fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Outcome> {
     };
     let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl_c {
-        m.quit = true;
+        // Issue 12: with a draft, ask first (a second Ctrl-C quits).
+        m.overlay = Some(overlay);
+        super::drafts::ask_quit(m);
         return Vec::new();
     }
     match overlay {
@@ -92,6 +94,11 @@ pub fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Outcome> {
         Overlay::Sync { rows, selected } => sync_key(m, rows, selected, k),
         Overlay::RolePicker(p) => pickers::role_picker_key(m, p, k),
         Overlay::Choice(c) => pickers::choice_key(m, c, k),
+
+        Overlay::Quit { back_to_checkin } => {
+            super::drafts::quit_key(m, back_to_checkin, k);
+            Vec::new()
+        }
     }
 }
 

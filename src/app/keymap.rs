@@ -63,6 +63,11 @@ pub enum Command {
     SetState,
     SetServiceStatus,
     SetSeverity,
+
+    // Issue 12: copy with OSC 52.
+    CopyEntry,
+    CopyBriefing,
+    CopyUpdate,
     // Keys inside overlays (their own tables: [close], [checklists], [sync]).
     RequestClose,
     ObjectToClose,
@@ -79,7 +84,7 @@ impl Command {
     pub fn describe(self) -> &'static str {
         use Command::*;
         match self {
-            Quit => "quit (everything is already on disk)",
+            Quit => "quit (asks first if something typed is unsaved)",
             Help => "this help",
             CommandLine => "command line (same verbs as the CLI)",
             EditNote => "write a timeline note",
@@ -132,6 +137,10 @@ impl Command {
             SetState => "change the state (the playbook's allowed next states)",
             SetServiceStatus => "change the service status",
             SetSeverity => "change the severity (with the playbook's descriptions)",
+
+            CopyEntry => "copy the selected timeline entry to the clipboard (OSC 52)",
+            CopyBriefing => "copy the 004 handoff briefing to the clipboard (OSC 52)",
+            CopyUpdate => "copy the status update text to the clipboard (OSC 52)",
             RequestClose => "ask \"Is anyone opposed to me closing this incident?\" (000)",
             ObjectToClose => "object to closing (asks why)",
             WithdrawObjection => "withdraw your objection",

@@ -6,7 +6,9 @@
 mod choices;
 pub mod cmdline;
 mod commands;
+mod copy;
 pub mod dialogs;
+pub mod drafts;
 pub mod effect;
 pub mod forms;
 pub mod keymap;

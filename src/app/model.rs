@@ -228,6 +228,11 @@ pub enum Overlay {
         rows: Vec<crate::sync::OutboxRow>,
         selected: usize,
     },
+    /// Quit with a draft: asks first (issue 12); `back_to_checkin` reopens
+    /// the check-in form on "no".
+    Quit {
+        back_to_checkin: bool,
+    },
 }
 
 /// A note handed to the journal and not yet confirmed on disk.
@@ -279,6 +284,9 @@ pub struct Model {
     pub declare_playbook: Option<Arc<Playbook>>,
     /// The config's `people`: the role picker offers them (issue 12).
     pub people: Vec<String>,
+
+    /// What is typed and not yet saved, and where it is kept (issue 12).
+    pub drafts: crate::services::drafts::DraftState,
 }
 
 impl Model {
@@ -314,6 +322,8 @@ impl Model {
             wanted: None,
             declare_playbook: None,
             people: Vec::new(),
+
+            drafts: Default::default(),
         }
     }
 

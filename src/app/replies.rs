@@ -22,12 +22,16 @@ pub(super) fn on_reply(m: &mut Model, r: Reply) -> Vec<Effect> {
         Reply::Current { incident, playbook } => {
             let changed = m.incident_id() != Some(incident.id);
             m.current = Some(Current { incident, playbook });
+            let mut effects = Vec::new();
             if changed {
                 m.roster_selected = 0;
                 m.actions_selected = 0;
                 m.clock_selected = 0;
+                // Issue 12: each incident keeps its own draft.
+                effects = super::drafts::switched(m, m.incident_id().expect("just set"));
             }
-            clock_effects(m)
+            effects.extend(clock_effects(m));
+            effects
         }
         Reply::TimelineReset {
             incident,

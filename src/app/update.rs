@@ -37,6 +37,17 @@ pub enum Msg {
 pub const MAX_PASTE: usize = 256 * 1024;
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    let tick = matches!(msg, Msg::Tick(_));
+    let mut effects = step(m, msg);
+    // Issue 12: what is typed goes to disk at the next tick (debounced).
+    super::drafts::touched(m);
+    if tick {
+        effects.extend(super::drafts::tick(m));
+    }
+    effects
+}
+
+fn step(m: &mut Model, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             m.now = now;

@@ -5,6 +5,7 @@
 //! (tests/architecture.rs checks it).
 
 pub mod cockpit;
+pub mod drafts;
 pub mod error;
 pub mod intent;
 pub mod oncall;

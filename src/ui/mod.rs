@@ -5,7 +5,9 @@
 mod actions;
 mod banner;
 mod checkin;
+pub mod clipboard;
 mod context;
+mod drafts;
 mod editor;
 pub mod header;
 pub mod layout;

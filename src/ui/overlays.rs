@@ -31,6 +31,8 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
         Overlay::Sync { rows, selected } => super::process::sync(area, buf, cx, rows, *selected),
         Overlay::RolePicker(p) => super::pickers::role_picker(area, buf, cx, p),
         Overlay::Choice(c) => super::pickers::choice(area, buf, cx, c),
+
+        Overlay::Quit { .. } => super::drafts::quit(area, buf, cx),
     }
 }
 

@@ -131,6 +131,14 @@ async fn event_loop(
         };
         model.say(Level::Warn, format!("{w}{more}"));
     }
+    // Issue 12: what was typed and not saved last time (quit, crash, kill).
+    let drafts = crate::services::drafts::DraftStore::for_journal(cockpit.journal.path());
+    let (found, problems) = drafts.load_all();
+    crate::app::drafts::found(&mut model, found);
+    if let Some(p) = problems.first() {
+        tracing::warn!("{p}");
+        model.say(Level::Warn, format!("{p} (left in place)"));
+    }
     let (tx, mut replies) = tokio::sync::mpsc::unbounded_channel::<Reply>();
     let worker = Worker::spawn(cockpit, move |r| {
         let _ = tx.send(r);
@@ -217,11 +225,17 @@ async fn event_loop(
             effects.extend(update(&mut model, Msg::Worker(r)));
         }
         for e in effects {
-            execute(e, &worker, &notifier, sync.as_ref());
+            if let Some(problem) = execute(e, &worker, &notifier, sync.as_ref(), &drafts) {
+                queued.push(problem);
+            }
         }
         if model.quit {
             break;
         }
+    }
+    // Quit, a signal or stdin gone: what was typed in the last second too.
+    if let Some(e) = crate::app::drafts::flush(&mut model) {
+        execute(e, &worker, &notifier, sync.as_ref(), &drafts);
     }
     drop(worker);
     if let Some(s) = sync {
@@ -230,13 +244,15 @@ async fn event_loop(
     Ok(())
 }
 
-/// The one executor of the screen's side effects: `update` decides, this does.
+/// The one executor of the screen's side effects: `update` decides, this
+/// does. A failure the IC must see comes back as a message.
 fn execute(
     e: Effect,
     worker: &Worker,
     notifier: &crate::notify::Notifier,
     sync: Option<&crate::sync::SyncHandle>,
-) {
+    drafts: &crate::services::drafts::DraftStore,
+) -> Option<Msg> {
     match e {
         Effect::Send(req) => worker.send(req),
         Effect::Bell => {
@@ -249,7 +265,24 @@ fn execute(
                 s.force();
             }
         }
+        // The one OSC 52 sequence (ui/clipboard.rs): base64 payload only.
+        Effect::Copy(text) => {
+            let mut out = std::io::stdout();
+            let _ = out.write_all(super::clipboard::osc52(&text).as_bytes());
+            let _ = out.flush();
+        }
+        // A few hundred bytes, at most once a second: written here, in order.
+        Effect::SaveDraft { key, draft } => {
+            if let Err(e) = drafts.save(&key, &draft) {
+                tracing::warn!("{e}");
+                return Some(Msg::Status(
+                    Level::Error,
+                    format!("your draft could not be kept: {e}"),
+                ));
+            }
+        }
     }
+    None
 }
 
 /// Terminal events the model cares about; `None` means "just redraw" (resize).

@@ -247,6 +247,10 @@ pub struct Screen {
     pub bells: usize,
     /// Desktop notifications asked for (clocks that came due).
     pub notices: Vec<cockpit::notify::Notice>,
+    /// Drafts `update` asked the runner to keep (issue 12), oldest first.
+    pub drafts: Vec<(String, cockpit::services::drafts::Draft)>,
+    /// Text `update` asked to copy with OSC 52 (issue 12).
+    pub copied: Vec<String>,
 }
 
 impl Screen {
@@ -272,6 +276,8 @@ impl Screen {
             sent: Vec::new(),
             bells: 0,
             notices: Vec::new(),
+            drafts: Vec::new(),
+            copied: Vec::new(),
         };
         s.feed(Msg::Tick(now()));
         s
@@ -286,6 +292,8 @@ impl Screen {
                 Effect::Bell => self.bells += 1,
                 Effect::Notify(n) => self.notices.push(n),
                 Effect::SyncNow => {}
+                Effect::SaveDraft { key, draft } => self.drafts.push((key, draft)),
+                Effect::Copy(text) => self.copied.push(text),
             }
         }
         n
