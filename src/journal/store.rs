@@ -16,7 +16,9 @@ use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 /// Bump when the fold changes meaning: older snapshots are then ignored.
 /// 4: `Incident::remote` (issue 17: paging, public hold, remote ids).
 /// 5: a briefing keeps the latest notes only (issue 14).
-const FOLD_VERSION: i64 = 5;
+/// 6: `highlights` holds only `highlighted` events; tagged notes are
+/// highlights by their tag (issue 14).
+const FOLD_VERSION: i64 = 6;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
 
