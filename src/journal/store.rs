@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::busy::{busy_wait, retry_when_busy};
+use super::catchup::fold_rest;
 use super::error::{BadRow, JournalError};
-use super::fold::fold_event;
+use super::fold::{fold_event, parse_ts};
 use super::immediate::Immediate;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
 use crate::domain::playbook::PlaybookSet;
@@ -21,6 +22,8 @@ use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 const FOLD_VERSION: i64 = 6;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
+/// A catch-up past this many events folds the rest on a second thread.
+const PIPELINE_AFTER: usize = 20_000;
 
 pub(super) const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
 
@@ -519,8 +522,11 @@ impl Journal {
     /// Changes whenever any connection (any process) commits to the file:
     /// a cheap way to notice another process's writes.
     pub fn data_version(&self) -> Result<i64, JournalError> {
+        // A cached statement: the screen's worker asks five times a second
+        // while idle (issue 14: idle CPU), and preparing costs more than running.
         self.conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(|e| sql(&self.path, e))
     }
 
@@ -679,12 +685,6 @@ pub(super) fn column<T>(
     })
 }
 
-pub(super) fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
 pub(super) fn row_to_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
     const TIME: &str = "an RFC 3339 time";
     const UUID: &str = "a UUID";
@@ -784,6 +784,14 @@ fn catch_up(
         Arc::make_mut(&mut cached.incident).replay_one(&event, playbook);
         cached.last_seq = event.seq.unwrap_or(cached.last_seq);
         n += 1;
+        if n == PIPELINE_AFTER {
+            // Most likely a first open without a snapshot: the rest on two
+            // threads, SQLite reading here while another decodes and folds.
+            let incident = Arc::make_mut(&mut cached.incident);
+            n += fold_rest(&mut rows, incident, playbook, &mut cached.last_seq)
+                .map_err(|e| sql(path, e))?;
+            break;
+        }
     }
     Ok(n)
 }
