@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT INT TERM
 
-cargo build --locked --release --bin cockpit >&2
+# The bins with the benches' dependency features: one build of the
+# dependencies serves both (the bin alone would build them all again).
+cargo build --locked --release --benches --bins >&2
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
 export COCKPIT_BIN="$TARGET_DIR/release/cockpit" TARGETS=0
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -581,7 +581,7 @@ fn texts(s: &Screen) -> Vec<String> {
 fn new_note(story: &mut Story, secs: i64, text: &str) -> TimelineRow {
     story.note(secs, "eve", "note", text);
     let inc = story.incident();
-    row(story.events.last().unwrap(), &inc)
+    row(story.events.last().unwrap(), &inc, &story.pb)
 }
 
 #[test]
@@ -646,7 +646,7 @@ fn backdated_entries_land_in_time_order() {
         },
     );
     let inc = story.incident();
-    let r = row(story.events.last().unwrap(), &inc);
+    let r = row(story.events.last().unwrap(), &inc, &story.pb);
     s.reply(Reply::TimelineNew {
         incident: story.id,
         rows: vec![r],
@@ -663,7 +663,7 @@ fn backdated_entries_land_in_time_order() {
         "the selection stays on its entry"
     );
     // The same entry again (the worker's poll and our own write) is not doubled.
-    let r = row(story.events.last().unwrap(), &inc);
+    let r = row(story.events.last().unwrap(), &inc, &story.pb);
     s.reply(Reply::TimelineNew {
         incident: story.id,
         rows: vec![r],

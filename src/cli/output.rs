@@ -254,7 +254,7 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
     o
 }
 
-pub fn timeline(events: &[Event], incident: &Incident, as_json: bool) -> String {
+pub fn timeline(events: &[Event], incident: &Incident, pb: &Playbook, as_json: bool) -> String {
     let mut out = String::new();
     // Backdated events make journal order differ from time order: compare the extremes.
     let first = events.iter().map(|e| e.at).min();
@@ -277,7 +277,7 @@ pub fn timeline(events: &[Event], incident: &Incident, as_json: bool) -> String 
         } else {
             e.at.format("%H:%M:%S").to_string()
         };
-        let mark = if incident.highlights.contains(&e.id) {
+        let mark = if incident.is_highlight(e, pb) {
             "*"
         } else {
             " "

@@ -259,6 +259,7 @@ pub fn execute(
         }
         Command::Timeline { last } => {
             let id = cockpit.pick_incident(global.incident.as_deref())?;
+            let pb = cockpit.journal.playbook_of(id)?;
             let incident = cockpit.journal.incident(id)?.clone();
             let events = cockpit.journal.events(
                 id,
@@ -267,7 +268,7 @@ pub fn execute(
                     last: last.unwrap_or(0),
                 },
             )?;
-            Ok(output::timeline(&events, &incident, global.json))
+            Ok(output::timeline(&events, &incident, &pb, global.json))
         }
         Command::Export { format, out } => {
             postmortem::export_command(cockpit, global, format, out.as_deref())

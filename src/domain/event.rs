@@ -430,17 +430,11 @@ impl EventKind {
 
     /// Rebuild from the stored columns; an unknown kind becomes `Unrecognized`.
     pub fn from_columns(kind: &str, body: &str) -> Self {
-        // The common case in one pass over the text, without building a
-        // `serde_json::Value` first: the largest cost of folding a journal
-        // that has no snapshot (issue 14). The body is checked to be exactly
-        // one JSON value first, so wrapping it cannot change what it says.
-        let mut one = serde_json::Deserializer::from_str(body);
-        if serde::de::IgnoredAny::deserialize(&mut one).is_ok() && one.end().is_ok() {
-            let kind_json = serde_json::to_string(kind).expect("a string serialises");
-            let wrapped = format!("{{\"kind\":{kind_json},\"body\":{body}}}");
-            if let Ok(k) = serde_json::from_str(&wrapped) {
-                return k;
-            }
+        // The common case in one pass over the body, without building a
+        // `serde_json::Value` or any text first: the largest cost of folding
+        // a journal that has no snapshot (issue 14).
+        if let Some(k) = super::columns::from_kind_and_body(kind, body) {
+            return k;
         }
         let parsed: Result<serde_json::Value, _> = serde_json::from_str(body);
         let Ok(body_value) = parsed else {

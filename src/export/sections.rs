@@ -131,7 +131,7 @@ pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Ti
         .map(|e| e.id);
     events
         .iter()
-        .filter(|e| incident.highlights.contains(&e.id) || is_milestone(&e.kind))
+        .filter(|e| incident.is_highlight(e, pb) || is_milestone(&e.kind))
         .map(|e| {
             let line = describe(e, incident);
             let mut markers = Vec::new();
@@ -216,7 +216,7 @@ pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Ti
                 label: line.label,
                 text,
                 markers,
-                highlighted: incident.highlights.contains(&e.id),
+                highlighted: incident.is_highlight(e, pb),
                 amended: amended.contains_key(&e.id),
             }
         })

@@ -8,39 +8,56 @@ use crate::domain::{Event, EventId, EventKind, IncidentId};
 
 const TIME: &str = "an RFC 3339 time";
 
-/// One row as the fold reads it, from the columns' text borrowed in place (no
-/// `String` per column) and with its incident known from the query: a journal
-/// without a snapshot folds every row on its first open (issue 14: 1,000,000
-/// events within 1 s). Means what `row_to_event` means.
+/// The text columns the fold reads, by their index in `EVENT_COLUMNS`
+/// ("seq, id, incident, at, recorded_at, author, kind, body"): the incident
+/// is known from the query.
+pub(super) const TEXT_COLUMNS: [usize; 6] = [1, 3, 4, 5, 6, 7];
+
+/// Column `i` of a row as text, borrowed in place (no `String` per column).
+pub(super) fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// One row as the fold reads it, with its incident known from the query: a
+/// journal without a snapshot folds every row on its first open (issue 14:
+/// 1,000,000 events within 1 s). Means what `row_to_event` means.
 pub(super) fn fold_event(r: &rusqlite::Row<'_>, incident: IncidentId) -> rusqlite::Result<Event> {
-    let text = |i: usize| -> rusqlite::Result<&str> {
-        r.get_ref(i)?.as_str().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
-    };
-    // A value that does not parse is an error naming the row, as in
-    // `row_to_event` (issue 11: never a silent default).
+    let [id, at, recorded_at, author, kind, body] = TEXT_COLUMNS.map(|i| text(r, i));
+    decode(
+        r.get(0)?,
+        [id?, at?, recorded_at?, author?, kind?, body?],
+        incident,
+    )
+}
+
+/// An event from its sequence number and text columns (`TEXT_COLUMNS`). A
+/// value that does not parse is an error naming the row, as in
+/// `row_to_event` (issue 11: never a silent default).
+pub(super) fn decode(
+    seq: i64,
+    [id, at, recorded_at, author, kind, body]: [&str; 6],
+    incident: IncidentId,
+) -> rusqlite::Result<Event> {
     let bad = |i: usize, column: &'static str, expected: &'static str, value: &str| {
         let row = BadRow {
-            seq: r.get(0).unwrap_or(-1),
+            seq,
             column,
             expected,
             value: value.to_string(),
         };
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(row))
     };
-    let id = text(1)?;
-    let at = text(3)?;
-    let recorded_at = text(4)?;
     Ok(Event {
-        seq: Some(r.get(0)?),
+        seq: Some(seq),
         id: EventId::parse(id).ok_or_else(|| bad(1, "id", "a UUID", id))?,
         incident,
         at: fold_ts(at).ok_or_else(|| bad(3, "at", TIME, at))?,
         recorded_at: fold_ts(recorded_at)
             .ok_or_else(|| bad(4, "recorded_at", TIME, recorded_at))?,
-        author: text(5)?.to_string(),
-        kind: EventKind::from_columns(text(6)?, text(7)?),
+        author: author.to_string(),
+        kind: EventKind::from_columns(kind, body),
     })
 }
 

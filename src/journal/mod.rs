@@ -9,6 +9,7 @@
 //! processes writing back to back take turns instead of one starving.
 
 mod busy;
+mod catchup;
 mod error;
 mod fold;
 mod health;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::busy::{busy_wait, retry_when_busy};
+use super::catchup::fold_rest;
 use super::error::{BadRow, JournalError};
 use super::fold::{fold_event, parse_ts};
 use super::immediate::Immediate;
@@ -17,9 +18,13 @@ use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 /// 4: `Incident::remote` (issue 17: paging, public hold, remote ids).
 /// 5: a briefing keeps the latest notes only (issue 14).
 /// 6: `Incident::last_lifecycle` (issue 13: the time rule).
-const FOLD_VERSION: i64 = 6;
+/// 7: `highlights` holds only `highlighted` events; tagged notes are
+/// highlights by their tag (issue 14).
+const FOLD_VERSION: i64 = 7;
 /// A catch-up that folds more events than this leaves a snapshot behind.
 const SNAPSHOT_AFTER: usize = 10_000;
+/// A catch-up past this many events folds the rest on a second thread.
+const PIPELINE_AFTER: usize = 20_000;
 
 pub(super) const EVENT_COLUMNS: &str = "seq, id, incident, at, recorded_at, author, kind, body";
 
@@ -518,8 +523,11 @@ impl Journal {
     /// Changes whenever any connection (any process) commits to the file:
     /// a cheap way to notice another process's writes.
     pub fn data_version(&self) -> Result<i64, JournalError> {
+        // A cached statement: the screen's worker asks five times a second
+        // while idle (issue 14: idle CPU), and preparing costs more than running.
         self.conn
-            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut s| s.query_row([], |r| r.get(0)))
             .map_err(|e| sql(&self.path, e))
     }
 
@@ -777,6 +785,14 @@ fn catch_up(
         Arc::make_mut(&mut cached.incident).replay_one(&event, playbook);
         cached.last_seq = event.seq.unwrap_or(cached.last_seq);
         n += 1;
+        if n == PIPELINE_AFTER {
+            // Most likely a first open without a snapshot: the rest on two
+            // threads, SQLite reading here while another decodes and folds.
+            let incident = Arc::make_mut(&mut cached.incident);
+            n += fold_rest(&mut rows, incident, playbook, &mut cached.last_seq)
+                .map_err(|e| sql(path, e))?;
+            break;
+        }
     }
     Ok(n)
 }

@@ -29,6 +29,10 @@ pub struct TimelineRow {
     pub label: String,
     pub text: String,
     pub private: bool,
+    /// A note that is a highlight by its tag (`Incident::highlighted_by_tag`);
+    /// entries marked by a `highlighted` event are in the incident's
+    /// `highlights`, which the screen reads as they change.
+    pub tag_highlight: bool,
 }
 
 impl TimelineRow {
@@ -446,6 +450,9 @@ impl State {
     }
 
     fn rows(&mut self, id: IncidentId, events: &[Event]) -> Vec<TimelineRow> {
+        let Ok(pb) = self.cockpit.journal.playbook_of(id) else {
+            return Vec::new();
+        };
         let Ok(incident) = self.cockpit.journal.incident(id) else {
             return Vec::new();
         };
@@ -462,6 +469,7 @@ impl State {
                     label: line.label,
                     text: line.text,
                     private: matches!(e.kind, crate::domain::EventKind::Note { private: true, .. }),
+                    tag_highlight: incident.highlighted_by_tag(e, &pb),
                 }
             })
             .collect()

@@ -88,7 +88,7 @@ pub fn render(area: Rect, buf: &mut Buffer, cx: &Ctx) {
                 .format("%m-%d %H:%M")
                 .to_string(),
         };
-        let high = highlights.is_some_and(|h| h.contains(&row.id));
+        let high = row.tag_highlight || highlights.is_some_and(|h| h.contains(&row.id));
         let mark = if high { "★" } else { " " };
         // Padded by columns, not chars: a CJK author must not shift the columns.
         let author = pad(&safe(&row.author), 10);

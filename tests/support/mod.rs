@@ -200,7 +200,8 @@ impl Story {
     /// Timeline rows as the worker sends them: by when it happened, then journal order.
     pub fn rows(&self) -> Vec<TimelineRow> {
         let inc = self.incident();
-        let mut rows: Vec<TimelineRow> = self.events.iter().map(|e| row(e, &inc)).collect();
+        let mut rows: Vec<TimelineRow> =
+            self.events.iter().map(|e| row(e, &inc, &self.pb)).collect();
         rows.sort_by_key(|r| r.key());
         rows
     }
@@ -226,7 +227,7 @@ impl Story {
 }
 
 /// One timeline row as the worker builds it.
-pub fn row(e: &Event, inc: &Incident) -> TimelineRow {
+pub fn row(e: &Event, inc: &Incident, pb: &Playbook) -> TimelineRow {
     let line = describe(e, inc);
     TimelineRow {
         seq: e.seq.unwrap(),
@@ -236,6 +237,7 @@ pub fn row(e: &Event, inc: &Incident) -> TimelineRow {
         label: line.label,
         text: line.text,
         private: matches!(e.kind, EventKind::Note { private: true, .. }),
+        tag_highlight: inc.highlighted_by_tag(e, pb),
     }
 }
 
@@ -571,6 +573,7 @@ pub fn many_rows(n: usize) -> Vec<TimelineRow> {
             label: "note".into(),
             text: format!("entry {i}"),
             private: false,
+            tag_highlight: false,
         })
         .collect()
 }

@@ -253,6 +253,8 @@ pub struct Incident {
     pub closed_at: Option<DateTime<Utc>>,
     pub close_requested: Option<Span>,
     pub objections: Vec<Objection>,
+    /// Events marked by a `highlighted` event. Notes that are highlights by
+    /// their tag are not listed: ask `is_highlight`.
     pub highlights: BTreeSet<EventId>,
     pub clocks: BTreeMap<String, ClockMark>,
     pub last_comms_at: Option<DateTime<Utc>>,

@@ -19,8 +19,6 @@ pub(super) enum Change<'e> {
     Note {
         text: &'e str,
         private: bool,
-        /// The tag marks the note as a highlight.
-        highlight: bool,
         /// The briefing field the tag feeds (004), if any.
         briefing: Option<String>,
     },
@@ -59,7 +57,6 @@ pub(super) fn check<'e>(
             .map(|t| Change::Note {
                 text,
                 private: *private,
-                highlight: t.highlight,
                 briefing: t.briefing.clone(),
             }),
         Highlighted { event } => Ok(Change::Highlighted(*event)),
@@ -101,18 +98,35 @@ pub(super) fn check<'e>(
     })
 }
 
+impl Incident {
+    /// Whether `e`, an event of this incident, is a highlight of the timeline
+    /// (001's scribe list): marked so by a `highlighted` event, or a note
+    /// whose tag the playbook marks as a highlight and that the rules let in.
+    pub fn is_highlight(&self, e: &Event, pb: &Playbook) -> bool {
+        self.highlights.contains(&e.id) || self.highlighted_by_tag(e, pb)
+    }
+
+    /// A note whose tag marks it as a highlight. Worked out from the event
+    /// rather than kept in the fold, so the fold does not grow with the
+    /// incident's notes (issue 14); a note the rules refused is none.
+    pub fn highlighted_by_tag(&self, e: &Event, pb: &Playbook) -> bool {
+        matches!(&e.kind, EventKind::Note { tag, .. } if pb.tag(tag).is_some_and(|t| t.highlight))
+            && !self.refused.iter().any(|r| r.event == e.id)
+    }
+}
+
 pub(super) fn fold(inc: &mut Incident, e: &Event, change: Change<'_>) {
     match change {
         Change::Note {
             text,
             private,
-            highlight,
             briefing,
         } => {
             inc.notes += 1;
-            if highlight {
-                inc.highlights.insert(e.id);
-            }
+            // A tagged note is a highlight by its tag (`Incident::is_highlight`),
+            // not kept in `highlights`: a long incident's noticed and impact
+            // notes would make the fold grow with the incident (issue 14: a
+            // million-event incident kept 200,000 ids, 7.8 MB of snapshot).
             if private {
                 inc.private_notes += 1;
             } else if let Some(field) = briefing {
