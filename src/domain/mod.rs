@@ -1,6 +1,7 @@
 //! The incident model: plain Rust, no IO, no async, no terminal.
 
 pub mod clocks;
+pub mod converge;
 pub mod describe;
 pub mod event;
 pub mod ids;
