@@ -21,6 +21,7 @@ pub mod mail_plan;
 pub mod outbox;
 pub mod plan;
 mod plan_remote;
+pub mod plan_seats;
 pub mod remote_refs;
 
 mod supervise;
