@@ -56,7 +56,7 @@ impl OutboxRouter for Router {
         let mut items = Vec::new();
         for endpoint in &self.endpoints {
             // A shared incident's room gets every event, once (issue 15).
-            let deliveries = super::plan_seats::seat_event(endpoint, stamped, incident, playbook)
+            let deliveries = super::plan_seats::seat_event(endpoint, stamped, incident, CHAT_TAG)
                 .unwrap_or_else(|| plan(endpoint, &stamped.event, incident, playbook));
             for d in deliveries {
                 items.push(OutboxItem {

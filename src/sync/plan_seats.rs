@@ -5,11 +5,10 @@
 //! sequence number) under a namespaced key for the other cockpits.
 
 use super::delivery::Delivery;
-use super::plan::CHAT_TAG;
 use crate::config::{Endpoint, EndpointKind};
 use crate::domain::converge::Stamped;
 use crate::domain::describe::describe;
-use crate::domain::{EventKind, Incident, Playbook};
+use crate::domain::{EventKind, Incident};
 
 /// The `RemoteLinked` item that binds an incident to its shared room.
 pub const ROOM_ITEM: &str = "seats_room";
@@ -29,12 +28,13 @@ pub fn room(incident: &Incident) -> Option<&str> {
 }
 
 /// `None`: the endpoint does not carry this incident's room (plan as usual).
+/// Notes tagged `chat_tag` (`plan::CHAT_TAG`) came from the room: they stay.
 /// `Some(vec![])`: it does, and this event stays on the seat.
 pub fn seat_event(
     endpoint: &Endpoint,
     stamped: &Stamped,
     incident: &Incident,
-    _playbook: &Playbook,
+    chat_tag: &str,
 ) -> Option<Vec<Delivery>> {
     if endpoint.kind != EndpointKind::Matrix {
         return None;
@@ -44,7 +44,7 @@ pub fn seat_event(
     let stays = match &event.kind {
         // Private notes never leave the seat; what people said in the room
         // came from the room (it would echo).
-        EventKind::Note { private, tag, .. } => *private || tag == CHAT_TAG,
+        EventKind::Note { private, tag, .. } => *private || tag == chat_tag,
         _ => false,
     };
     if stays {
@@ -67,9 +67,10 @@ pub fn carried(content: &serde_json::Value) -> Option<Stamped> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Playbook;
     use crate::domain::{Event, IncidentId};
     use crate::journal::OutboxRouter;
-    use crate::sync::plan::Router;
+    use crate::sync::plan::{CHAT_TAG, Router};
     use chrono::{TimeZone, Utc};
 
     fn playbook() -> Playbook {
