@@ -159,4 +159,63 @@ mod tests {
         let items = router.route_stamped(&n, &inc, &pb);
         assert_eq!(items.iter().filter(|i| i.endpoint == "mx").count(), 1);
     }
+
+    #[test]
+    fn the_matrix_request_puts_the_message_with_a_txn_id_from_the_event_id() {
+        use crate::config::{SecretRef, UrlSetting};
+        use crate::sync::adapters::matrix;
+        use crate::sync::http::Target;
+        use crate::sync::outbox::{OutboxRow, RowState};
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let token = dir.path().join("mx");
+        std::fs::write(&token, "syt_seat").unwrap();
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let mut m = Endpoint::new("mx", EndpointKind::Matrix);
+        m.url = Some(UrlSetting::Plain("http://127.0.0.1:18008".into()));
+        m.token = Some(SecretRef::File(token));
+        m.room = Some("!chat:localhost".into());
+        let target = Target::resolve(&m).unwrap();
+        let pb = playbook();
+        let mut inc = Incident::new(IncidentId::new());
+        let s = stamped(&mut inc, &pb, 7, note(false, "note"));
+        let d = Delivery::SeatEvent {
+            room: "!seats:localhost".into(),
+            body: "ann · note: replica lag 40 s".into(),
+            event: serde_json::to_value(&s).unwrap(),
+        };
+        let row = OutboxRow {
+            id: 1,
+            endpoint: "mx".into(),
+            event_id: s.event.id,
+            event_seq: 7,
+            incident: inc.id,
+            kind: "note".into(),
+            part: 0,
+            what: d.what().into(),
+            payload: d.to_payload(),
+            state: RowState::Pending,
+            attempts: 0,
+            created: s.event.recorded_at,
+            next_attempt: None,
+            claimed_by: None,
+            last_error: None,
+            done_at: None,
+            remote_id: None,
+        };
+        let req = matrix::request(&target, &row, &d).unwrap();
+        assert_eq!(req.method, reqwest::Method::PUT);
+        // ENDPOINTS.md §4.3: PUT /rooms/{roomId}/send/m.room.message/{txnId}.
+        assert_eq!(
+            req.url.path(),
+            format!(
+                "/_matrix/client/v3/rooms/!seats:localhost/send/m.room.message/cockpit.{}.0",
+                s.event.id.0.simple()
+            )
+        );
+        let body: serde_json::Value = serde_json::from_slice(req.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["msgtype"], "m.text");
+        assert_eq!(body["body"], "ann · note: replica lag 40 s");
+        assert_eq!(carried(&body), Some(s));
+    }
 }
