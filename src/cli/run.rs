@@ -205,6 +205,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         open(&global, reads_only(&command)).map(|(c, config, _)| (c, config))?;
     match command {
         Command::Sync(cmd) => super::sync_cmd::sync(&global, &mut cockpit, &config, cmd),
+        Command::Room(cmd) => super::room_cmd::room(&global, &mut cockpit, &config, cmd),
         Command::Alerts { endpoint } => {
             super::sync_cmd::alerts(&global, &config, endpoint.as_deref())
         }
@@ -390,7 +391,7 @@ pub fn execute(
         Command::Playbook(_) | Command::Lint { .. } | Command::Demo => {
             unreachable!("handled in run")
         }
-        Command::Sync(_) | Command::Alerts { .. } | Command::Silences { .. } => {
+        Command::Sync(_) | Command::Room(_) | Command::Alerts { .. } | Command::Silences { .. } => {
             unreachable!("handled in run")
         }
         Command::Completions { .. } | Command::Man { .. } | Command::Doctor => {
