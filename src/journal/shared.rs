@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 
 use super::error::JournalError;
@@ -51,14 +52,14 @@ impl Journal {
         let mut newest: HashMap<IncidentId, Option<OrderKey>> = HashMap::new();
         for s in &batch {
             let id = s.event.incident;
-            if !newest.contains_key(&id) {
+            if let Entry::Vacant(slot) = newest.entry(id) {
                 let known = match self.incident(id) {
                     Ok(_) => self.newest_key(id),
-                    Err(JournalError::NoSuchIncident(_)) => None,
-                    Err(JournalError::Rule(_)) => None,
+                    // Not declared here yet: joining from the room.
+                    Err(JournalError::NoSuchIncident(_) | JournalError::Rule(_)) => None,
                     Err(e) => return Err(e),
                 };
-                newest.insert(id, known);
+                slot.insert(known);
             }
         }
         let path = self.path().to_path_buf();
