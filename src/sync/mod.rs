@@ -23,6 +23,7 @@ pub mod plan;
 mod plan_remote;
 pub mod plan_seats;
 pub mod remote_refs;
+pub mod seats_read;
 
 mod supervise;
 
