@@ -88,6 +88,9 @@ pub enum Command {
     /// Delivery to paging and chat endpoints: status, retry, drop, run
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// The incident's shared Matrix room (many seats, one incident: #15)
+    #[command(subcommand)]
+    Room(RoomCmd),
     /// Firing alerts from Alertmanager (for the incident's services)
     Alerts {
         /// Which alertmanager endpoint [default: the only one]
@@ -204,4 +207,17 @@ pub enum PlaybookCmd {
     Show { name: String },
     /// Check a playbook file and report the first mistake with its line
     Check { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoomCmd {
+    /// Bind the incident to a Matrix room: from now on each of its events
+    /// goes to the room once (private notes never)
+    Link {
+        /// The room id (`!opaque:server`)
+        room: String,
+        /// Which matrix endpoint [default: the only one]
+        #[arg(long, value_name = "NAME")]
+        endpoint: Option<String>,
+    },
 }

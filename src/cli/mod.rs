@@ -10,6 +10,7 @@ mod output;
 mod postmortem;
 mod process_output;
 mod remote_output;
+mod room_cmd;
 mod run;
 mod sync_cmd;
 mod sync_test;

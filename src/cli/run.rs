@@ -209,6 +209,7 @@ pub fn run(cli: Cli) -> Result<String, Failure> {
         open(&global, reads_only(&command)).map(|(c, config, _)| (c, config))?;
     match command {
         Command::Sync(cmd) => super::sync_cmd::sync(&global, &mut cockpit, &config, cmd),
+        Command::Room(cmd) => super::room_cmd::room(&global, &mut cockpit, &config, cmd),
         Command::Alerts { endpoint } => {
             super::sync_cmd::alerts(&global, &config, endpoint.as_deref())
         }
@@ -399,6 +400,7 @@ pub fn execute(
             unreachable!("handled in run")
         }
         Command::Sync(_)
+        | Command::Room(_)
         | Command::Alerts { .. }
         | Command::Oncall { .. }
         | Command::Silences { .. } => {

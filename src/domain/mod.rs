@@ -2,6 +2,7 @@
 
 pub mod clocks;
 pub mod columns;
+pub mod converge;
 pub mod describe;
 pub mod event;
 pub mod ids;

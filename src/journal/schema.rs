@@ -71,6 +71,24 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX outbox_queue ON outbox (endpoint, state, id);
     CREATE INDEX outbox_by_state ON outbox (state, done_ms);
     "#,
+    // v4: many seats, one incident (issue 15). An event another seat wrote
+    // keeps that seat's id and sequence number (its place in the fold order,
+    // domain/converge.rs), when it arrived here and whether it arrived late;
+    // NULL origin: written on this seat. `seat` names this journal's seat;
+    // an incident with events from other seats is `shared` (folded in the
+    // order of converge.rs, not by `seq`, and never snapshotted).
+    r#"
+    ALTER TABLE events ADD COLUMN origin TEXT;
+    ALTER TABLE events ADD COLUMN origin_seq INTEGER;
+    ALTER TABLE events ADD COLUMN imported_at TEXT;
+    ALTER TABLE events ADD COLUMN late INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE incidents ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE seat (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        id  TEXT NOT NULL
+    );
+    INSERT INTO seat (one, id) VALUES (1, lower(hex(randomblob(16))));
+    "#,
 ];
 
 pub fn latest_version() -> i64 {

@@ -11,6 +11,7 @@ use super::error::{BadRow, JournalError};
 use super::fold::{fold_event, parse_ts};
 use super::immediate::Immediate;
 use super::schema::{APPLICATION_ID, MIGRATIONS, latest_version};
+use crate::domain::converge::{self, OrderKey, Stamped};
 use crate::domain::playbook::PlaybookSet;
 use crate::domain::{Event, EventId, EventKind, Incident, IncidentId, Playbook};
 
@@ -34,6 +35,11 @@ struct Cached {
     /// megabytes, held once (issue 14).
     incident: Arc<Incident>,
     last_seq: i64,
+    /// Events from other seats: folded in `converge`'s order (issue 15).
+    shared: bool,
+    /// The greatest fold-order key folded (for a seat-local incident: the
+    /// last event's), for lateness and the time of the next local event.
+    newest: Option<OrderKey>,
 }
 
 /// Which events of an incident to read, for the timeline and the CLI.
@@ -62,6 +68,17 @@ pub struct OutboxItem {
 /// event, so it must be pure and quick (no IO).
 pub trait OutboxRouter: Send + Sync {
     fn route(&self, event: &Event, incident: &Incident, playbook: &Playbook) -> Vec<OutboxItem>;
+
+    /// `route`, told also the seat that wrote the event and its place there
+    /// (issue 15: what a shared incident's room carries). By default `route`.
+    fn route_stamped(
+        &self,
+        stamped: &Stamped,
+        incident: &Incident,
+        playbook: &Playbook,
+    ) -> Vec<OutboxItem> {
+        self.route(&stamped.event, incident, playbook)
+    }
 }
 
 pub struct Journal {
@@ -74,6 +91,8 @@ pub struct Journal {
     /// Called after a commit that wrote outbox rows: the app layer wakes its
     /// sync worker with it, so delivery need not wait for the worker's tick.
     on_outbox: Option<OutboxWake>,
+    /// This journal's seat id (schema v4), the origin of its own events.
+    pub(super) seat: String,
 }
 
 /// What `Journal::set_outbox_wake` takes: cheap, never blocking.
@@ -129,12 +148,17 @@ impl Journal {
             cache: HashMap::new(),
             outbox: None,
             on_outbox: None,
+            seat: String::new(),
         };
         // An up-to-date journal is only read on open: opening twice, or a
         // hundred CLI calls, never rewrites the file (and costs no commit).
         if !up_to_date {
             journal.migrate()?;
         }
+        journal.seat = journal
+            .conn
+            .query_row("SELECT id FROM seat", [], |r| r.get(0))
+            .map_err(|e| sql(&journal.path, e))?;
         Ok(journal)
     }
 
@@ -293,7 +317,10 @@ impl Journal {
                 Some(first.as_ref().unwrap_or(&event)),
             )?
         };
-        catch_up(&tx, &path, &mut cached, &playbook)?;
+        catch_up(&tx, &path, &mut cached, &playbook, &self.seat)?;
+        if cached.shared {
+            event.recorded_at = converge::local_time(event.recorded_at, cached.newest.as_ref());
+        }
         let checked = Arc::make_mut(&mut cached.incident).apply(&event, &playbook);
         if let Err(e) = checked {
             self.cache.insert(event.incident, cached);
@@ -331,7 +358,13 @@ impl Journal {
         let mut routed = false;
         if let Some(router) = self.outbox.as_ref().filter(|_| !private) {
             event.seq = Some(seq);
-            let items = router.route(&event, &cached.incident, &playbook);
+            let stamped = Stamped {
+                event,
+                origin: self.seat.clone(),
+                origin_seq: seq,
+            };
+            let items = router.route_stamped(&stamped, &cached.incident, &playbook);
+            event = stamped.event;
             if !items.is_empty() {
                 routed = true;
                 let mut insert = tx
@@ -366,6 +399,12 @@ impl Journal {
         }
         cached.last_seq = seq;
         event.seq = Some(seq);
+        cached.newest = Some(OrderKey {
+            recorded_at: event.recorded_at,
+            origin: self.seat.clone(),
+            origin_seq: seq,
+            id: event.id,
+        });
         self.cache.insert(event.incident, cached);
         Ok(Some(event))
     }
@@ -385,12 +424,24 @@ impl Journal {
             }
         };
         let playbook = playbook_for(&self.playbooks, &cached.incident, first.as_ref())?;
-        let folded = catch_up(&self.conn, &path, &mut cached, &playbook)?;
-        if folded > SNAPSHOT_AFTER {
+        let folded = catch_up(&self.conn, &path, &mut cached, &playbook, &self.seat)?;
+        // A shared incident is refolded from its events (a late one may land
+        // anywhere in the order): no snapshot to go stale.
+        if folded > SNAPSHOT_AFTER && !cached.shared {
             // Best effort: a failed snapshot costs only time on the next open.
             let _ = save_snapshot(&self.conn, &cached, &playbook);
         }
         Ok(self.cache.entry(id).or_insert(cached).incident.as_ref())
+    }
+
+    /// The greatest fold-order key folded of an incident read before.
+    pub(super) fn newest_key(&self, id: IncidentId) -> Option<OrderKey> {
+        self.cache.get(&id).and_then(|c| c.newest.clone())
+    }
+
+    /// Drop an incident's cached fold: the next read folds it again.
+    pub(super) fn forget(&mut self, id: IncidentId) {
+        self.cache.remove(&id);
     }
 
     /// Like `incident`, shared rather than borrowed: the caller holds the
@@ -709,9 +760,25 @@ fn first_event(
 ) -> Result<Option<Event>, JournalError> {
     let sql_text =
         format!("SELECT {EVENT_COLUMNS} FROM events WHERE incident = ?1 ORDER BY seq LIMIT 1");
-    conn.query_row(&sql_text, params![id.to_string()], row_to_event)
+    let first = conn
+        .query_row(&sql_text, params![id.to_string()], row_to_event)
         .optional()
-        .map_err(|e| sql(path, e))
+        .map_err(|e| sql(path, e))?;
+    if first
+        .as_ref()
+        .is_none_or(|e| matches!(e.kind, EventKind::Declared { .. }))
+    {
+        return Ok(first);
+    }
+    // Imported from a room (issue 15), the declaration need not come first.
+    let sql_text = format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE incident = ?1 AND kind = 'declared' ORDER BY seq LIMIT 1"
+    );
+    Ok(conn
+        .query_row(&sql_text, params![id.to_string()], row_to_event)
+        .optional()
+        .map_err(|e| sql(path, e))?
+        .or(first))
 }
 
 /// The playbook for an incident: named by its `declared` event (or by
@@ -741,6 +808,23 @@ fn load_cached(
     playbooks: &PlaybookSet,
     id: IncidentId,
 ) -> Result<Cached, JournalError> {
+    let shared: bool = conn
+        .query_row(
+            "SELECT shared FROM incidents WHERE id = ?1",
+            params![id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| sql(path, e))?
+        .unwrap_or(false);
+    if shared {
+        return Ok(Cached {
+            incident: Arc::new(Incident::new(id)),
+            last_seq: 0,
+            shared,
+            newest: None,
+        });
+    }
     let snap: Option<(i64, i64, String, String)> = conn
         .query_row(
             "SELECT seq, fold_version, playbook, state FROM snapshots WHERE incident = ?1",
@@ -757,33 +841,52 @@ fn load_cached(
         return Ok(Cached {
             incident: Arc::new(incident),
             last_seq: seq,
+            shared,
+            newest: None,
         });
     }
     Ok(Cached {
         incident: Arc::new(Incident::new(id)),
         last_seq: 0,
+        shared,
+        newest: None,
     })
 }
 
-/// Fold every event written since the cache was last current. Returns how many.
+/// Fold every event written since the cache was last current. Returns how
+/// many. A seat-local incident folds in journal order; once an event from
+/// another seat is among them, the incident is shared and folds in the fold
+/// order of `domain/converge.rs`: new events that all follow what is folded
+/// are folded on, anything else refolds the whole incident.
 fn catch_up(
     conn: &Connection,
     path: &Path,
     cached: &mut Cached,
     playbook: &Playbook,
+    seat: &str,
 ) -> Result<usize, JournalError> {
-    let sql_text =
-        format!("SELECT {EVENT_COLUMNS} FROM events WHERE incident = ?1 AND seq > ?2 ORDER BY seq");
+    if cached.shared {
+        return catch_up_shared(conn, path, cached, playbook, seat);
+    }
+    let sql_text = format!(
+        "SELECT {EVENT_COLUMNS}, origin IS NOT NULL FROM events WHERE incident = ?1 AND seq > ?2 ORDER BY seq"
+    );
     let mut stmt = conn.prepare_cached(&sql_text).map_err(|e| sql(path, e))?;
     let mut rows = stmt
         .query(params![cached.incident.id.to_string(), cached.last_seq])
         .map_err(|e| sql(path, e))?;
     let mut n = 0;
+    let mut last = None;
     let id = cached.incident.id;
     while let Some(row) = rows.next().map_err(|e| sql(path, e))? {
+        if row.get::<_, bool>(8).map_err(|e| sql(path, e))? {
+            cached.shared = true;
+            break;
+        }
         let event = fold_event(row, id).map_err(|e| sql(path, e))?;
         Arc::make_mut(&mut cached.incident).replay_one(&event, playbook);
         cached.last_seq = event.seq.unwrap_or(cached.last_seq);
+        last = Some((event.recorded_at, event.id));
         n += 1;
         if n == PIPELINE_AFTER {
             // Most likely a first open without a snapshot: the rest on two
@@ -794,7 +897,97 @@ fn catch_up(
             break;
         }
     }
+    drop(rows);
+    if cached.shared {
+        return refold(conn, path, cached, playbook, seat);
+    }
+    if let Some((recorded_at, id)) = last {
+        cached.newest = Some(OrderKey {
+            recorded_at,
+            origin: seat.to_string(),
+            origin_seq: cached.last_seq,
+            id,
+        });
+    }
     Ok(n)
+}
+
+/// The rows of an incident after `after_seq` with their place in the fold
+/// order (an event of this seat has this seat's id and its own `seq`).
+pub(super) fn stamped_rows(
+    conn: &Connection,
+    path: &Path,
+    incident: IncidentId,
+    after_seq: i64,
+    seat: &str,
+) -> Result<Vec<Stamped>, JournalError> {
+    let sql_text = format!(
+        "SELECT {EVENT_COLUMNS}, origin, origin_seq FROM events WHERE incident = ?1 AND seq > ?2 ORDER BY seq"
+    );
+    let mut stmt = conn.prepare_cached(&sql_text).map_err(|e| sql(path, e))?;
+    let rows = stmt
+        .query_map(params![incident.to_string(), after_seq], |r| {
+            let event = fold_event(r, incident)?;
+            let origin: Option<String> = r.get(8)?;
+            let origin_seq: Option<i64> = r.get(9)?;
+            Ok(Stamped {
+                origin_seq: origin_seq.or(event.seq).unwrap_or(0),
+                origin: origin.unwrap_or_else(|| seat.to_string()),
+                event,
+            })
+        })
+        .map_err(|e| sql(path, e))?;
+    rows.collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sql(path, e))
+}
+
+fn catch_up_shared(
+    conn: &Connection,
+    path: &Path,
+    cached: &mut Cached,
+    playbook: &Playbook,
+    seat: &str,
+) -> Result<usize, JournalError> {
+    if cached.last_seq == 0 {
+        return refold(conn, path, cached, playbook, seat);
+    }
+    let new = converge::in_fold_order(stamped_rows(
+        conn,
+        path,
+        cached.incident.id,
+        cached.last_seq,
+        seat,
+    )?);
+    let (Some(first), Some(newest)) = (new.first(), cached.newest.as_ref()) else {
+        return Ok(0);
+    };
+    if first.key() <= *newest {
+        return refold(conn, path, cached, playbook, seat);
+    }
+    let inc = Arc::make_mut(&mut cached.incident);
+    for s in &new {
+        inc.replay_one(&s.event, playbook);
+        cached.last_seq = cached.last_seq.max(s.event.seq.unwrap_or(0));
+    }
+    cached.newest = new.last().map(Stamped::key);
+    Ok(new.len())
+}
+
+/// Fold a shared incident again from all its events, in the fold order.
+fn refold(
+    conn: &Connection,
+    path: &Path,
+    cached: &mut Cached,
+    playbook: &Playbook,
+    seat: &str,
+) -> Result<usize, JournalError> {
+    let id = cached.incident.id;
+    let all = converge::in_fold_order(stamped_rows(conn, path, id, 0, seat)?);
+    cached.incident = Arc::new(Incident::replay(id, all.iter().map(|s| &s.event), playbook));
+    cached.last_seq = all.iter().filter_map(|s| s.event.seq).max().unwrap_or(0);
+    cached.newest = all.last().map(Stamped::key);
+    cached.shared = true;
+    Ok(all.len())
 }
 
 fn save_snapshot(conn: &Connection, cached: &Cached, playbook: &Playbook) -> rusqlite::Result<()> {

@@ -29,6 +29,13 @@ pub enum Delivery {
     },
     /// The whole event, for a generic webhook.
     Event { event: serde_json::Value },
+    /// One journal event in the incident's shared Matrix room (issue 15):
+    /// `body` for people, the event with its seat for other cockpits.
+    SeatEvent {
+        room: String,
+        body: String,
+        event: serde_json::Value,
+    },
     /// Create or update one item in a status page or a tracker (issue 17).
     /// The adapter creates it when the endpoint has no id for `item` yet
     /// (looked up in the outbox), and updates it otherwise.
@@ -100,6 +107,7 @@ impl Delivery {
             Delivery::Topic { .. } => "topic",
             Delivery::Page { action, .. } => action.name(),
             Delivery::Event { .. } => "event",
+            Delivery::SeatEvent { .. } => "seat event",
             Delivery::Ticket(t) if !t.remote.is_empty() => "comment",
             Delivery::Ticket(_) => "ticket",
 

@@ -22,7 +22,9 @@ pub mod outbox;
 pub mod plan;
 mod plan_common;
 mod plan_remote;
+pub mod plan_seats;
 pub mod remote_refs;
+pub mod seats_read;
 
 mod supervise;
 

@@ -48,6 +48,28 @@ impl OutboxRouter for Router {
         }
         items
     }
+
+    fn route_stamped(
+        &self,
+        stamped: &crate::domain::converge::Stamped,
+        incident: &Incident,
+        playbook: &Playbook,
+    ) -> Vec<OutboxItem> {
+        let mut items = Vec::new();
+        for endpoint in &self.endpoints {
+            // A shared incident's room gets every event, once (issue 15).
+            let deliveries = super::plan_seats::seat_event(endpoint, stamped, incident, CHAT_TAG)
+                .unwrap_or_else(|| plan(endpoint, &stamped.event, incident, playbook));
+            for d in deliveries {
+                items.push(OutboxItem {
+                    endpoint: endpoint.name.clone(),
+                    what: d.what().to_string(),
+                    payload: d.to_payload(),
+                });
+            }
+        }
+        items
+    }
 }
 
 /// Event kinds an endpoint hears about when its config names none.

@@ -14,6 +14,7 @@ use crate::sync::delivery::Delivery;
 use crate::sync::http::{HttpAnswer, HttpRequest, Target, judge_status};
 use crate::sync::outbox::OutboxRow;
 use crate::sync::plan::CHAT_TAG;
+use crate::sync::plan_seats::EVENT_KEY;
 
 /// The transaction id of a row: the same row always gets the same one, and
 /// never two rows (never reuse a txn id for other content, §4.3).
@@ -22,7 +23,10 @@ pub fn txn_id(row: &OutboxRow) -> String {
 }
 
 fn room_url(target: &Target, tail: &[&str]) -> Option<Url> {
-    let room = target.endpoint.room.as_deref()?;
+    url_in(target, target.endpoint.room.as_deref()?, tail)
+}
+
+fn url_in(target: &Target, room: &str, tail: &[&str]) -> Option<Url> {
     let mut url = target.url.clone()?;
     {
         let mut p = url.path_segments_mut().ok()?;
@@ -44,6 +48,15 @@ pub fn request(target: &Target, row: &OutboxRow, d: &Delivery) -> Option<HttpReq
             Method::PUT,
             room_url(target, &["send", "m.room.message", &txn_id(row)])?,
             &json!({ "msgtype": "m.text", "body": text }),
+        ),
+        // Issue 15: the event for other seats under a namespaced key, the
+        // timeline's words in `body` for people (§4.3, DESIGN.md "Beyond one
+        // machine"); the txn id comes from the event id, so a retry is the
+        // same message.
+        Delivery::SeatEvent { room, body, event } => HttpRequest::json(
+            Method::PUT,
+            url_in(target, room, &["send", "m.room.message", &txn_id(row)])?,
+            &json!({ "msgtype": "m.text", "body": body, EVENT_KEY: event }),
         ),
         // Empty state key: the path ends in a slash.
         Delivery::Topic { topic } => HttpRequest::json(
