@@ -105,7 +105,6 @@ proptest! {
         prop_assert_eq!(clean_text(&text), text);
     }
 
-    #[ignore = "FINDING (issue 10): this error message repeats raw input with escape sequences; the CLI cleans it on output (main.rs) but the screen status line does not; fix at the source, then remove this ignore"]
     #[test]
     fn the_command_line_never_panics_and_says_nothing_raw(input in hostile_text()) {
         let mut m = model();
@@ -116,7 +115,6 @@ proptest! {
         let _ = cockpit::app::cmdline::complete(&m, &input);
     }
 
-    #[ignore = "FINDING (issue 10): this error message repeats raw input with escape sequences; the CLI cleans it on output (main.rs) but the screen status line does not; fix at the source, then remove this ignore"]
     #[test]
     fn the_at_parser_never_panics(input in prop_oneof![
         hostile_text(),
@@ -124,12 +122,11 @@ proptest! {
         "[0-9]{1,4}-[0-9]{1,3}-[0-9]{1,3}[ T][0-9]{1,3}:[0-9]{1,3}(:[0-9]{1,3})?Z?",
         "[0-9]{1,3}:[0-9]{1,3}",
     ]) {
-        if let Err(e) = cockpit::app::when::parse_when(&input, now()) {
+        if let Err(e) = cockpit::services::when::parse_when(&input, now()) {
             assert_safe("--at error", &e);
         }
     }
 
-    #[ignore = "FINDING (issue 10): this error message repeats raw input with escape sequences; the CLI cleans it on output (main.rs) but the screen status line does not; fix at the source, then remove this ignore"]
     #[test]
     fn the_playbook_loader_never_panics(input in hostile_text(), cut in any::<prop::sample::Index>(), len in 0usize..64, pick in any::<prop::sample::Index>()) {
         // A shipped playbook with a stretch replaced by hostile text, and the text alone.
@@ -146,7 +143,6 @@ proptest! {
         }
     }
 
-    #[ignore = "FINDING (issue 10): this error message repeats raw input with escape sequences; the CLI cleans it on output (main.rs) but the screen status line does not; fix at the source, then remove this ignore"]
     #[test]
     fn the_keymap_loader_never_panics(input in hostile_text(), cut in any::<prop::sample::Index>()) {
         let mut at = cut.index(DEFAULT_KEYMAP.len());
@@ -163,7 +159,6 @@ proptest! {
         }
     }
 
-    #[ignore = "FINDING (issue 10): this error message repeats raw input with escape sequences; the CLI cleans it on output (main.rs) but the screen status line does not; fix at the source, then remove this ignore"]
     #[test]
     fn the_config_loader_never_panics(
         key in prop::sample::select(&["playbook", "author", "journal", "keymap", "timezone", "endpoint", "[[endpoint]]", "url", "kind", "token"][..]),

@@ -168,6 +168,62 @@ fn secrets_in_the_config_file_or_open_files_are_refused_with_where() {
     );
     assert!(!status.contains("XYZSECRET"), "{status}");
     assert!(status.starts_with("sync: endpoint unusable"), "{status}");
+    // Every command that loads the configuration says so (issue 10), even
+    // one that never uses the endpoint.
+    for args in [&["list"][..], &["declare", "db slow"], &["show"]] {
+        let (_, _, err) = cockpit(d, args);
+        assert!(
+            err.contains(&format!(
+                "warning: {}:2: endpoint `hook`: url: {} is readable by group or others (mode 640)",
+                config.display(),
+                key.display()
+            )),
+            "cockpit {args:?}: {err}"
+        );
+        assert!(!err.contains("XYZSECRET"), "{err}");
+    }
+}
+
+/// A token pasted across two lines cannot go in a header: the endpoint is
+/// unusable with a message naming where, and nothing is sent or retried
+/// until the value is fixed; then the waiting rows go out (issue 10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_with_a_line_break_is_refused_and_its_rows_wait() {
+    let pd = Mock::start(sync_mock::pagerduty()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = d.join("pd.key");
+    std::fs::write(&key, "R0123456789abcdef\n0123456789abcd\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let config = d.join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[endpoint]]\nname = \"pd\"\nkind = \"pagerduty\"\nurl = \"{}\"\nrouting_key = \"file:{}\"\n",
+            pd.url("/v2/enqueue"),
+            key.display()
+        ),
+    )
+    .unwrap();
+    ok(d, &["declare", "checkout down", "--severity", "SEV1"]);
+    let (_, out, err) = cockpit(d, &["sync", "run"]);
+    let said = format!("{out}{err}");
+    assert!(
+        said.contains(&format!(
+            "{}:2: endpoint `pd`: routing_key: file:{} holds a line break",
+            config.display(),
+            key.display()
+        )),
+        "{said}"
+    );
+    assert!(!said.contains("0123456789abcd"), "{said}");
+    let status = ok(d, &["sync", "status"]);
+    assert!(status.contains("1 pending"), "{status}");
+    assert_eq!(pd.world.lock().unwrap().alerts.len(), 0, "nothing was sent");
+    std::fs::write(&key, "R0123456789abcdef0123456789abcd\n").unwrap();
+    ok(d, &["sync", "run"]);
+    assert_eq!(pd.world.lock().unwrap().alerts.len(), 1, "sent once fixed");
 }
 
 /// Issue 13, item 14: `sync run` against an endpoint that is down says, on

@@ -236,7 +236,8 @@ pub fn complete(m: &Model, line: &str) -> Vec<String> {
     let done: Vec<&str> = if typing.is_empty() {
         words.clone()
     } else {
-        words[..words.len() - 1].to_vec()
+        // `typing` may be whitespace `split_whitespace` dropped ("\r").
+        words[..words.len().saturating_sub(1)].to_vec()
     };
     let c = m.current.as_ref();
     // Issue 12: the seeds' names as one word (`technical-lead`), not the

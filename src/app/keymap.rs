@@ -2,6 +2,7 @@
 //! Keymaps are TOML (`keymaps/default.toml`, `keymaps/vim.toml`); a user file
 //! overrides single bindings. Help is generated from the live keymap.
 
+use crate::domain::sanitize::clean_line;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -340,7 +341,8 @@ pub struct Keymap {
 
 /// A keymap file that could not be used, with where the mistake is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{line}: {key}: {message}")]
+// Cleaned: the key and message may quote the file's raw text (issue 10).
+#[error("{}:{line}: {}: {}", clean_line(.file), clean_line(.key), clean_line(.message))]
 pub struct KeymapError {
     pub file: String,
     pub line: usize,

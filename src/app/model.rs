@@ -332,9 +332,12 @@ impl Model {
         self.next_token
     }
 
+    /// Every status line goes through here, cleaned: errors quote what was
+    /// typed or read (a keymap, a playbook, a `:` command), and the terminal
+    /// must not act on it (issue 10).
     pub fn say(&mut self, level: Level, text: impl Into<String>) {
         self.status = Some(Status {
-            text: text.into(),
+            text: crate::domain::sanitize::clean_line(&text.into()),
             level,
             at: self.now,
         });

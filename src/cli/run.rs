@@ -96,6 +96,11 @@ fn open(global: &Global, read_only: bool) -> Result<(Cockpit, Config, Option<Pat
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
+    // Every command that loads the configuration says so (issue 10), not
+    // only the one that uses the secret; the screen shows it too.
+    for w in crate::config::open_secret_files(&config) {
+        eprintln!("warning: {w}");
+    }
     let playbooks = load_playbooks(paths.as_ref().map(Paths::user_playbooks).as_deref())?;
     if global.playbook.is_none() {
         config.check_playbook(&playbooks)?;
@@ -127,8 +132,9 @@ fn open(global: &Global, read_only: bool) -> Result<(Cockpit, Config, Option<Pat
 pub fn screen(global: &Global) -> Result<(), Failure> {
     let (cockpit, config, paths) = open(global, false)?;
     let user_keys = paths.as_ref().map(|p| p.config_dir.join("keymap.toml"));
-    let (keymap, warnings) =
+    let (keymap, mut warnings) =
         crate::ui::runner::load_keymap(config.keymap.as_deref(), user_keys.as_deref());
+    warnings.extend(crate::config::open_secret_files(&config));
     for w in &warnings {
         tracing::warn!("{w}");
     }

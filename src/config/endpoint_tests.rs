@@ -171,6 +171,15 @@ fn secrets_come_from_the_environment_or_a_private_file() {
         SecretRef::File(f).resolve().unwrap().expose(),
         "file-secret"
     );
+    // A line break inside the value (a token pasted across two lines): refused
+    // when read, naming the reference, never the value (issue 10).
+    let two = dir.path().join("two-lines");
+    std::fs::write(&two, "xoxb-first\nhalf-second\n").unwrap();
+    std::fs::set_permissions(&two, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let e = SecretRef::File(two).resolve().unwrap_err();
+    assert!(matches!(e, SecretError::ControlCharacter(_)), "{e}");
+    assert!(e.to_string().contains("line break"), "{e}");
+    assert!(!e.to_string().contains("xoxb-first"), "{e}");
     assert!(matches!(
         SecretRef::File(dir.path().join("absent")).resolve(),
         Err(SecretError::Unreadable { .. })

@@ -5,12 +5,19 @@
 use std::path::PathBuf;
 
 use crate::domain::playbook::PlaybookError;
+use crate::domain::sanitize::clean_line;
+
+/// Errors quote the file's raw text and name: cleaned, so a message never
+/// carries an escape sequence to a terminal (issue 10).
+fn clean_path(p: &std::path::Path) -> String {
+    clean_line(&p.display().to_string())
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("cannot read {}: {detail}", .path.display())]
+    #[error("cannot read {}: {}", clean_path(.path), clean_line(.detail))]
     Read { path: PathBuf, detail: String },
-    #[error("{}:{}: {key}: {message}", .path.display(), .line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()))]
+    #[error("{}:{}: {}: {}", clean_path(.path), .line.map(|l| l.to_string()).unwrap_or_else(|| "?".into()), clean_line(.key), clean_line(.message))]
     Invalid {
         path: PathBuf,
         line: Option<usize>,
@@ -20,7 +27,7 @@ pub enum ConfigError {
     #[error(transparent)]
     Playbook(#[from] PlaybookError),
     #[error(
-        "unknown time zone `{0}` in the configuration; use an IANA name like \"Europe/London\""
+        "unknown time zone `{}` in the configuration; use an IANA name like \"Europe/London\"", clean_line(.0)
     )]
     TimeZone(String),
 }

@@ -10,6 +10,7 @@ mod mail;
 mod paths;
 mod playbooks;
 mod secret;
+mod secret_files;
 
 pub use endpoint::{
     DEFAULT_TIMEOUT, Endpoint, EndpointKind, Secret, SecretError, SecretRef, UrlSetting,
@@ -18,3 +19,4 @@ pub use file::{Config, ConfigError};
 pub use mail::{MAIL_FLAGS, MailSettings, MailTls};
 pub use paths::Paths;
 pub use playbooks::{BUILTIN_PLAYBOOKS, load_playbook_file, load_playbooks};
+pub use secret_files::open_secret_files;

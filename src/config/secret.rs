@@ -52,6 +52,11 @@ pub enum SecretError {
     TooOpen { path: PathBuf, mode: u32 },
     #[error("{} is empty", .0)]
     Empty(String),
+    /// A line break inside a token cannot go in an HTTP header: every request
+    /// would fail the same way, so the endpoint waits for a fixed value
+    /// instead of retrying (issue 10). The value is never shown.
+    #[error("{} holds a line break or another control character inside the value; write the value on one line", .0)]
+    ControlCharacter(String),
 }
 
 impl SecretRef {
@@ -87,6 +92,9 @@ impl SecretRef {
         let value = value.trim().to_string();
         if value.is_empty() {
             return Err(SecretError::Empty(self.to_string()));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(SecretError::ControlCharacter(self.to_string()));
         }
         Ok(Secret(value))
     }

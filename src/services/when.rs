@@ -7,10 +7,13 @@ use crate::domain::playbook::parse_duration;
 /// Parse "23:50" (local, the most recent such time), "-20m" (ago),
 /// "2026-11-21 23:50" (local) or RFC 3339.
 pub fn parse_when(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    let s = s.trim();
+    // Errors quote the input: cleaned first, so they never carry an escape
+    // sequence to a terminal (issue 10); a real time is plain ASCII.
+    let cleaned = crate::domain::sanitize::clean_line(s);
+    let s = cleaned.trim();
     if let Some(ago) = s.strip_prefix('-') {
         return parse_duration(ago)
-            .map(|d| now - d)
+            .and_then(|d| now.checked_sub_signed(d))
             .ok_or_else(|| format!("`{s}` is not a time: use e.g. -20m"));
     }
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {

@@ -180,7 +180,17 @@ pub fn client() -> reqwest::Client {
         .expect("the HTTP client builds")
 }
 
+/// The most of an answer's body that is read (issue 10: an endpoint that
+/// answers 50 MB must not take the cockpit's memory). Every API the cockpit
+/// talks to answers in kilobytes; a Matrix `/sync` or `/messages` page of
+/// the room's events stays well under this. One request is in flight per
+/// endpoint (and one per chat reader), so this bounds sync's memory.
+pub const MAX_BODY: usize = 4 << 20;
+
 /// Send one request. A network failure is an `Outcome::Retry` already.
+/// `timeout` bounds the whole exchange, connect to the body's last byte (an
+/// endpoint that trickles one byte a second is cut off like one that never
+/// answers).
 pub async fn send(
     client: &reqwest::Client,
     req: HttpRequest,
@@ -188,6 +198,22 @@ pub async fn send(
     now: DateTime<Utc>,
 ) -> Result<HttpAnswer, Outcome> {
     let where_ = redact_url(&req.url);
+    match tokio::time::timeout(timeout, exchange(client, req, timeout, now, &where_)).await {
+        Ok(answer) => answer,
+        Err(_) => Err(Outcome::Retry {
+            error: format!("no answer from {where_} within {}s", timeout.as_secs_f32()),
+            retry_after: None,
+        }),
+    }
+}
+
+async fn exchange(
+    client: &reqwest::Client,
+    req: HttpRequest,
+    timeout: Duration,
+    now: DateTime<Utc>,
+    where_: &str,
+) -> Result<HttpAnswer, Outcome> {
     let mut b = client.request(req.method, req.url).timeout(timeout);
     for (k, v) in req.headers {
         b = b.header(k, v);
@@ -196,21 +222,42 @@ pub async fn send(
         b = b.body(body);
     }
     let fail = |e: reqwest::Error| Outcome::Retry {
-        error: network_error(&e, &where_, timeout),
+        error: network_error(&e, where_, timeout),
         retry_after: None,
     };
-    let resp = b.send().await.map_err(fail)?;
+    let mut resp = b.send().await.map_err(fail)?;
     let status = resp.status().as_u16();
     let retry_after = resp
         .headers()
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| parse_retry_after(v, now));
-    let body = resp.text().await.map_err(fail)?;
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut cut = false;
+    while let Some(chunk) = resp.chunk().await.map_err(fail)? {
+        let room = MAX_BODY - bytes.len();
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            cut = true;
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if cut && (200..300).contains(&status) {
+        // What it accepted cannot be read (an id, a dedup key): a person
+        // looks, rather than a retry that could send it twice.
+        return Err(Outcome::Park {
+            error: format!(
+                "{where_} answered {status} with more than {} MiB; the answer was not read: is the URL the endpoint's API?",
+                MAX_BODY >> 20
+            ),
+        });
+    }
+    // An error's status judges it; its body is only detail.
     Ok(HttpAnswer {
         status,
         retry_after,
-        body,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     })
 }
 

@@ -19,13 +19,16 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         }
         let n: i64 = num.parse().ok()?;
         num.clear();
-        total += match c {
-            's' => Duration::seconds(n),
-            'm' => Duration::minutes(n),
-            'h' => Duration::hours(n),
-            'd' => Duration::days(n),
+        // Out of chrono's range ("-200000000000m"): not a duration, never a
+        // panic (issue 10, found by tests/reliability_fuzz.rs).
+        let part = match c {
+            's' => Duration::try_seconds(n),
+            'm' => Duration::try_minutes(n),
+            'h' => Duration::try_hours(n),
+            'd' => Duration::try_days(n),
             _ => return None,
-        };
+        }?;
+        total = total.checked_add(&part)?;
         any = true;
     }
     (num.is_empty() && any).then_some(total)

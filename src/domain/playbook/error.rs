@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::domain::sanitize::clean_line;
+
 /// A playbook that could not be used, with where the mistake is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct PlaybookError {
@@ -13,9 +15,15 @@ pub struct PlaybookError {
 
 impl fmt::Display for PlaybookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Cleaned: the key and message may quote the file's raw text (issue 10).
+        let (file, key, message) = (
+            clean_line(&self.file),
+            clean_line(&self.key),
+            clean_line(&self.message),
+        );
         match self.line {
-            Some(l) => write!(f, "{}:{}: {}: {}", self.file, l, self.key, self.message),
-            None => write!(f, "{}: {}: {}", self.file, self.key, self.message),
+            Some(l) => write!(f, "{file}:{l}: {key}: {message}"),
+            None => write!(f, "{file}: {key}: {message}"),
         }
     }
 }
