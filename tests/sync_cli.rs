@@ -170,7 +170,11 @@ fn secrets_in_the_config_file_or_open_files_are_refused_with_where() {
     assert!(status.starts_with("sync: endpoint unusable"), "{status}");
     // Every command that loads the configuration says so (issue 10), even
     // one that never uses the endpoint.
-    for args in [&["list"][..], &["declare", "db slow"], &["show"]] {
+    for args in [
+        &["list"][..],
+        &["declare", "db slow", "--severity", "SEV2"],
+        &["show"],
+    ] {
         let (_, _, err) = cockpit(d, args);
         assert!(
             err.contains(&format!(

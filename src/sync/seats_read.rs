@@ -60,10 +60,12 @@ pub fn read_page(
         if text.trim().is_empty() {
             continue;
         }
+        // A chat server whose clock runs ahead of ours cannot date a message
+        // after we read it (`heard_at`: the time rule would refuse the note).
         let mut note = Event::new(
             incident,
             &sender,
-            at,
+            crate::domain::incident::heard_at(at, now),
             now,
             EventKind::Note {
                 text: text.trim().to_string(),

@@ -233,6 +233,15 @@ fn set_severity(inc: &mut Incident, sev: String, at: DateTime<Utc>) {
 /// 001 that a future `close confirm --at` would skip (issue 13).
 pub const CLOCK_SKEW: Duration = Duration::minutes(2);
 
+/// When a message another system timestamped (a chat server) was written, as
+/// this machine records it: the server's time, but never more than
+/// `CLOCK_SKEW` ahead of ours. A server clock running further ahead would
+/// have the time rule refuse the note (issue 13): it is kept instead, and
+/// messages keep their order (the cap never reorders them).
+pub fn heard_at(at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    at.min(now + CLOCK_SKEW)
+}
+
 /// The events that make the incident's lifecycle: their times are its
 /// spine (duration, time to resolve, the watch), so they keep their order.
 /// Notes, outage markers and the rest may be backdated before the

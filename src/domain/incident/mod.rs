@@ -20,7 +20,7 @@ mod remote;
 pub mod roster;
 
 pub use closing::CloseReadiness;
-pub use lifecycle::CLOCK_SKEW;
+pub use lifecycle::{CLOCK_SKEW, heard_at};
 pub use model::*;
 pub use ownership::{Duty, Gap, GapKind, Owner};
 

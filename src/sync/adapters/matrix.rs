@@ -183,10 +183,12 @@ pub fn chat_notes(
             if text.trim().is_empty() || at < since {
                 return None;
             }
+            // A chat server whose clock runs ahead of ours cannot date a message
+            // after we read it (`heard_at`: the time rule would refuse the note).
             let mut ev = Event::new(
                 incident,
                 &clean_line(e["sender"].as_str()?),
-                at,
+                crate::domain::incident::heard_at(at, now),
                 now,
                 EventKind::Note {
                     text: text.trim().to_string(),

@@ -144,10 +144,12 @@ pub fn note(
         },
         None => text,
     };
+    // A chat server whose clock runs ahead of ours cannot date a message
+    // after we read it (`heard_at`: the time rule would refuse the note).
     let mut ev = Event::new(
         incident,
         &clean_line(author),
-        at,
+        crate::domain::incident::heard_at(at, now),
         now,
         EventKind::Note {
             text,
