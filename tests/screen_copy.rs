@@ -49,16 +49,7 @@ fn nothing_to_copy_says_so() {
 
 #[test]
 fn the_entry_reaches_tmux_s_clipboard() {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("COCKPIT_SCREEN_E2E").is_none(),
-            "COCKPIT_SCREEN_E2E is set but tmux is missing: run tests/support/screen.sh"
-        );
-        println!("skipped: tmux is not installed (tests/support/screen.sh installs it)");
+    if !e2e_common::tmux_available() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -11,22 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod e2e_common;
-use e2e_common::{Tmux, child_named, cli};
-
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("COCKPIT_SCREEN_E2E").is_none(),
-            "COCKPIT_SCREEN_E2E is set but tmux is missing: run tests/support/screen.sh"
-        );
-        println!("skipped: tmux is not installed (tests/support/screen.sh installs it)");
-    }
-    ok
-}
+use e2e_common::{Tmux, child_named, cli, tmux_available};
 
 /// The draft files beside `journal` (`journal.db.draft-<incident>.json`).
 fn draft_files(journal: &Path) -> Vec<PathBuf> {

@@ -12,11 +12,10 @@
 //! against a deadline instead of sleeping.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 mod e2e_common;
-use e2e_common::{Tmux, cli};
+use e2e_common::{Tmux, cli, tmux_available};
 
 /// The default playbook, with clocks short enough to watch in a test.
 const LOOP_SECS: i64 = 60;
@@ -63,21 +62,6 @@ fn state(home: &Path, journal: &Path, id: &str) -> String {
     let shown: serde_json::Value =
         serde_json::from_str(&shown).unwrap_or_else(|e| panic!("{e}: {shown}"));
     shown["state"].as_str().unwrap_or_default().to_string()
-}
-
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("COCKPIT_SCREEN_E2E").is_none(),
-            "COCKPIT_SCREEN_E2E is set but tmux is missing: run tests/support/screen.sh"
-        );
-        println!("skipped: tmux is not installed (tests/support/screen.sh installs it)");
-    }
-    ok
 }
 
 /// The loop pane's countdown in seconds: the "mm:ss" on the line under

@@ -9,11 +9,10 @@
 //! says why and passes, as tests/screen_flows.rs does.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 mod e2e_common;
-use e2e_common::{Tmux, cli};
+use e2e_common::{Tmux, cli, tmux_available};
 
 /// The default playbook with a ten-second watch after resolution (001's
 /// 15 minutes), as `fast`, made the config's playbook for new incidents.
@@ -38,21 +37,6 @@ fn home() -> (tempfile::TempDir, PathBuf) {
     std::fs::write(config.join("config.toml"), "playbook = \"fast\"\n").unwrap();
     let journal = dir.path().join("journal.db");
     (dir, journal)
-}
-
-fn tmux_available() -> bool {
-    let ok = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("COCKPIT_SCREEN_E2E").is_none(),
-            "COCKPIT_SCREEN_E2E is set but tmux is missing: run tests/support/screen.sh"
-        );
-        println!("skipped: tmux is not installed (tests/support/screen.sh installs it)");
-    }
-    ok
 }
 
 /// Sends keys to ann's cockpit and counts those that are not free text.

@@ -161,3 +161,20 @@ pub fn child_named(parent: u32, name: &str) -> Option<u32> {
     }
     None
 }
+
+/// Is tmux here? Skipped loudly when not, and a failure when the screen
+/// stage (`COCKPIT_SCREEN_E2E`) promised it.
+pub fn tmux_available() -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("COCKPIT_SCREEN_E2E").is_none(),
+            "COCKPIT_SCREEN_E2E is set but tmux is missing: run tests/support/screen.sh"
+        );
+        println!("skipped: tmux is not installed (tests/support/screen.sh installs it)");
+    }
+    ok
+}
