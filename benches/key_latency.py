@@ -9,6 +9,10 @@ byte the cockpit writes back reaches `tmux pipe-pane`; the floor of this
 method (tmux itself) is ~9 ms (MEASURED.md). Target (issue 14): under 16 ms.
 
     benches/key_latency.py BIN [PRESSES]
+
+FAULT=hang (default) | trickle (headers, then one byte a second) | big (a
+50 MB answer as fast as loopback takes it, to every request): the endpoint
+faults of issue 10, item 5.
 """
 import os
 import socket
@@ -28,7 +32,43 @@ server = socket.socket()
 server.bind(("127.0.0.1", 0))
 server.listen(64)
 held = []
-threading.Thread(target=lambda: [held.append(server.accept()) for _ in iter(int, 1)], daemon=True).start()
+FAULT = os.environ.get("FAULT", "hang")
+
+
+def misbehave(conn):
+    """Read the request's head, then answer as FAULT says (hang: never)."""
+    try:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return
+            head += chunk
+        if FAULT == "trickle":
+            conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n")
+            while True:
+                conn.sendall(b" ")
+                time.sleep(1)
+        elif FAULT == "big":
+            size = 50 << 20
+            conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                         + f"content-length: {size}\r\n\r\n".encode())
+            block = b"x" * (1 << 16)
+            for _ in range(size // len(block)):
+                conn.sendall(block)
+    except OSError:
+        return
+
+
+def accept():
+    while True:
+        conn, _ = server.accept()
+        held.append(conn)
+        if FAULT != "hang":
+            threading.Thread(target=misbehave, args=(conn,), daemon=True).start()
+
+
+threading.Thread(target=accept, daemon=True).start()
 port = server.getsockname()[1]
 
 d = tempfile.mkdtemp(dir=os.environ.get("BENCH_TMP", "/var/tmp"))
@@ -102,6 +142,7 @@ finally:
 times.sort()
 median = times[len(times) // 2]
 ok = median < TARGET_MS and times[-1] < TARGET_MS * 2
-print(f"key press answered while an endpoint hangs: median {median:.1f} ms, p90 {times[int(len(times) * 0.9)]:.1f} ms, "
+what = {"hang": "hangs", "trickle": "answers a byte a second", "big": "answers 50 MB"}[FAULT]
+print(f"key press answered while an endpoint {what}: median {median:.1f} ms, p90 {times[int(len(times) * 0.9)]:.1f} ms, "
       f"max {times[-1]:.1f} ms over {len(times)} presses (target median < {TARGET_MS:.0f} ms) {'OK' if ok else 'MISSED'}")
 sys.exit(0 if ok or not TARGETS else 1)
