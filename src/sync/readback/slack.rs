@@ -540,10 +540,11 @@ mod tests {
     fn people_become_notes_bots_and_the_cockpit_do_not() {
         let inc = IncidentId::new();
         let since = t("2023-11-14T00:00:00Z");
+        let now = t("2023-11-15T00:00:00Z");
         let person = json!({"type":"message","user":"U1","text":"db-2 is healthy &amp; failing over \u{1b}[2J",
                             "ts":"1700000000.000200"});
         assert!(from_person(&person));
-        let n = note(&person, "C1", "bob", inc, since, since).unwrap();
+        let n = note(&person, "C1", "bob", inc, since, now).unwrap();
         assert_eq!(n.author, "bob");
         assert_eq!(n.at, ts_time("1700000000.000200").unwrap());
         assert_eq!(n.id, note_id("C1", "1700000000.000200"));
@@ -559,13 +560,18 @@ mod tests {
         assert!(!from_person(&join));
         let reply = json!({"type":"message","user":"U1","text":"ack","ts":"1700000100.000000",
                            "thread_ts":"1700000000.000200"});
-        let n = note(&reply, "C1", "bob", inc, since, since).unwrap();
+        let n = note(&reply, "C1", "bob", inc, since, now).unwrap();
         let EventKind::Note { text, .. } = &n.kind else {
             panic!()
         };
         assert_eq!(text, "↪ in the thread of 22:13:20Z: ack");
         // Older than the incident: not its chat.
         assert!(note(&person, "C1", "bob", inc, t("2024-01-01T00:00:00Z"), since).is_none());
+        // A server clock far ahead of ours: kept, dated at most the skew
+        // allowance ahead, so the time rule does not refuse it (issue 13).
+        let early = t("2023-11-14T22:00:00Z");
+        let n = note(&person, "C1", "bob", inc, since, early).unwrap();
+        assert_eq!(n.at, early + crate::domain::incident::CLOCK_SKEW);
     }
 
     #[test]
