@@ -1,8 +1,9 @@
 //! Search across every incident (issue 12 item 7 target: under 50 ms on a
 //! journal of 1,000 incidents). The journal holds 1,000 incidents of 50
 //! notes each (51,000 events); each search is `Journal::search` with the
-//! default limit of 20: a rare word (one incident), a word in every
-//! incident, and three words together. Median and worst of RUNS runs each.
+//! default limit of 20: a rare word (one incident), a word in every note
+//! (50,000 matches: bm25 ranks the newest `journal::search::RANKED` =
+//! 10,000 of them), and three words together. Median and worst of RUNS runs.
 //!
 //! The fixture is written with a bare connection in one transaction (50,000
 //! durable appends would take minutes); the index is filled by the same
@@ -112,6 +113,7 @@ fn main() {
 
     println!("search, {incidents} incidents x {NOTES} notes, limit {LIMIT}, {RUNS} runs (ms)");
     let mut missed = false;
+    let mut slowest = Duration::ZERO;
     for (name, query, expect) in [
         ("rare word (1 hit)", "splunge", 1),
         ("word in every incident", "service", LIMIT),
@@ -126,6 +128,7 @@ fn main() {
         }
         times.sort();
         let (median, worst) = (times[RUNS / 2], times[RUNS - 1]);
+        slowest = slowest.max(worst);
         let ok = worst < TARGET;
         missed |= !ok;
         println!(
@@ -136,7 +139,8 @@ fn main() {
         );
     }
     println!(
-        "search target < {} ms: {}",
+        "slowest search, {incidents} incidents: {:.1} ms (target < {} ms: {})",
+        slowest.as_secs_f64() * 1e3,
         TARGET.as_millis(),
         if missed { "MISSED" } else { "met" }
     );
