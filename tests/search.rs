@@ -232,3 +232,48 @@ fn a_journal_from_before_the_index_gets_indexed() {
     d.note("3f2b8a10", &["kafka again"]);
     assert_eq!(d.search_json(&["kafka"]).len(), 2);
 }
+
+/// A word in more than `RANKED` entries: bm25 ranks the newest `RANKED`
+/// only (the README says so), so the best-scoring but oldest entry is left
+/// out, and the search still answers.
+#[test]
+fn a_very_common_word_ranks_the_newest_entries() {
+    use cockpit::domain::{EventId, EventKind, IncidentId};
+    use cockpit::journal::{Journal, RANKED};
+    let d = Desk::new();
+    let incident = d.declare("common words");
+    d.note(&incident, &["common"]); // the shortest entry: the best bm25 score
+    {
+        let mut c = Connection::open(&d.journal).unwrap();
+        let full: String = c
+            .query_row("SELECT id FROM incidents", [], |r| r.get(0))
+            .unwrap();
+        assert!(IncidentId::parse(&full).is_some());
+        let tx = c.transaction().unwrap();
+        let (kind, body) = EventKind::Note {
+            text: "a common word in a longer note than the first one".into(),
+            tag: "note".into(),
+            private: false,
+        }
+        .to_columns()
+        .unwrap();
+        for _ in 0..RANKED {
+            tx.execute(
+                "INSERT INTO events (id, incident, at, recorded_at, author, kind, body) VALUES (?1, ?2, '2026-11-21T10:00:00.000000Z', '2026-11-21T10:00:00.000000Z', 'bob', ?3, ?4)",
+                (EventId::new().to_string(), &full, &kind, &body),
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let playbooks = std::sync::Arc::new(cockpit::config::load_playbooks(None).unwrap());
+    let journal = Journal::open(&d.journal, playbooks).unwrap();
+    let hits = journal.search("common", false, 5).unwrap();
+    assert_eq!(hits.len(), 5);
+    assert!(hits.iter().all(|h| h.author == "bob"), "{hits:?}");
+    // A narrower query (fewer than RANKED matches) finds the old entries.
+    let hits = journal.search("common NOT longer", true, 5).unwrap();
+    assert_eq!(hits.len(), 2, "the note and the title: {hits:?}");
+    assert!(hits.iter().all(|h| h.author == "ann"), "{hits:?}");
+    assert!(hits.iter().any(|h| h.kind == "note"), "{hits:?}");
+}

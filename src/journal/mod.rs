@@ -25,7 +25,7 @@ pub use busy::{BUSY_TIMEOUT, busy_timeout};
 pub use error::{BadRow, JournalError};
 pub use health::Health;
 pub use schema::{APPLICATION_ID, MIGRATIONS, latest_version};
-pub use search::{MATCH_END, MATCH_START, SearchHit, fts_query};
+pub use search::{MATCH_END, MATCH_START, RANKED, SearchHit, fts_query};
 pub use shared::Imported;
 pub use store::{Journal, OutboxItem, OutboxRouter, OutboxWake, TimelineQuery};
 pub use timeline::{TimelineFilter, TimelineKey, key_of};
