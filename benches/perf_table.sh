@@ -17,7 +17,7 @@ cargo build --locked --release --benches --bins >&2
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps | sed 's/.*"target_directory":"\([^"]*\)".*/\1/')
 export COCKPIT_BIN="$TARGET_DIR/release/cockpit" TARGETS=0
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-for b in append_latency frame fold first_frame outbox; do
+for b in append_latency frame fold first_frame outbox search; do
     echo "== cargo bench --bench $b" >&2
     cargo bench --locked --bench "$b" > "$OUT/$b" 2>&1 || { cat "$OUT/$b" >&2; exit 1; }
 done
@@ -50,6 +50,7 @@ BYTES=$(line idle "idle bytes to the terminal: ")
 RSS=$(line rss "screen RSS after the first frame, 1000000-event journal: ")
 RSS4=$(sed -n 's/^screen RSS after the first frame, 4-event journal: //p' "$OUT/idle")
 KEYS=$(line keys "key press answered while an endpoint hangs: ")
+SEARCH=$(line search "slowest search, 1000 incidents: ")
 COLD=$(line open "cockpit show, 1000000 events, no snapshot: ")
 WARM=$(line open "cockpit show, 1000000 events, snapshot present: ")
 
@@ -64,6 +65,7 @@ echo "| key press answered while an endpoint hangs (through tmux; its floor is ~
 echo "| fold of a 1,000,000-event incident, in memory | $FOLD | | | \`cargo bench --bench fold\` |"
 echo "| first frame, 1,000,000-event journal with its fold snapshot | $FIRST | < 60 ms | $(verdict "$FIRST") | \`cargo bench --bench first_frame\` |"
 echo "| first open of a 1,000,000-event journal without a fold snapshot (\`cockpit show\`) | $COLD | < 1 s | $(verdict "$COLD") | \`benches/first_open.sh\` |"
+echo "| \`cockpit search\`, 1,000 incidents x 50 notes, slowest of a rare word, a word in every note and three words (bm25, 20 hits) | $SEARCH | < 50 ms | $(verdict "$SEARCH") | \`cargo bench --bench search\` |"
 echo "| same, snapshot present | $WARM | | | \`benches/first_open.sh\` |"
 echo "| screen RSS, 1,000,000-event incident open | $RSS (4 events: $RSS4) | < 50 MB | $(verdict "$RSS") | \`EVENTS=1000000 IDLE_SECONDS=5 benches/idle_cpu.sh\` |"
 echo "| idle CPU, countdowns running | $CPU | < 0.1% | $(verdict "$CPU") | \`benches/idle_cpu.sh\` |"

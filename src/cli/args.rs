@@ -51,6 +51,18 @@ pub enum Command {
     List,
     /// Show the current incident
     Show,
+    /// Search what was written in every incident (notes, amendments, titles), best match first
+    Search {
+        /// The words to find (all of them, in any order; punctuation is plain text; `--` before a word starting with `-`)
+        #[arg(required = true, num_args = 1.., value_name = "TEXT")]
+        text: Vec<String>,
+        /// At most N hits
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        /// TEXT is an FTS5 query (OR, NOT, NEAR, "a phrase", prefix*)
+        #[arg(long)]
+        raw: bool,
+    },
     /// Print the incident's timeline
     Timeline {
         /// Only the last N entries

@@ -12,6 +12,7 @@ mod process_output;
 mod remote_output;
 mod room_cmd;
 mod run;
+mod search_output;
 mod sync_cmd;
 mod sync_test;
 

@@ -75,6 +75,7 @@ fn reads_only(command: &Command) -> bool {
         Command::List
             | Command::Show
             | Command::Timeline { .. }
+            | Command::Search { .. }
             | Command::Clocks
             | Command::Briefing
             | Command::Export { .. }
@@ -276,6 +277,9 @@ pub fn execute(
                 },
             )?;
             Ok(output::timeline(&events, &incident, &pb, global.json))
+        }
+        Command::Search { text, limit, raw } => {
+            super::search_output::search(cockpit, &text.join(" "), limit, raw, global.json)
         }
         Command::Export { format, out } => {
             postmortem::export_command(cockpit, global, format, out.as_deref())

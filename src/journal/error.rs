@@ -30,6 +30,12 @@ pub enum JournalError {
     NoSuchIncident(String),
     #[error("`{given}` matches several incidents: {matches}")]
     AmbiguousIncident { given: String, matches: String },
+    #[error("nothing to search for in `{0}`: give a word with a letter or digit")]
+    EmptySearch(String),
+    #[error(
+        "cannot search for `{query}` ({detail}); without --raw every word is searched as plain text"
+    )]
+    SearchQuery { query: String, detail: String },
     #[error(transparent)]
     Rule(#[from] RuleError),
     #[error("the disk holding {} is full: nothing was written; free some space and try again", .path.display())]

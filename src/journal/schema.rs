@@ -89,6 +89,42 @@ pub const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO seat (one, id) VALUES (1, lower(hex(randomblob(16))));
     "#,
+    // v5: search across every incident (issue 12 item 7), an FTS5 index of
+    // what people wrote: notes, amendments, titles and declared summaries.
+    // rowid = events.seq. The trigger fills it inside the transaction that
+    // appends the event (imported events from other seats too); events are
+    // append-only, so the index never needs an update or delete. A body that
+    // is not JSON (never written by a cockpit) is indexed as nothing rather
+    // than failing the append. Porter stemming: "timeouts" finds "timeout".
+    // https://www.sqlite.org/fts5.html (4.3.1 unicode61, 4.3.3 porter)
+    r#"
+    CREATE VIRTUAL TABLE search USING fts5(
+        text,
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER events_to_search AFTER INSERT ON events
+        WHEN new.kind IN ('note', 'amended', 'declared', 'title_changed')
+        AND json_valid(new.body)
+        BEGIN
+            INSERT INTO search (rowid, text) VALUES (new.seq,
+                CASE new.kind
+                    WHEN 'declared' THEN coalesce(json_extract(new.body, '$.title'), '')
+                        || char(10) || coalesce(json_extract(new.body, '$.summary'), '')
+                    WHEN 'title_changed' THEN coalesce(json_extract(new.body, '$.title'), '')
+                    ELSE coalesce(json_extract(new.body, '$.text'), '')
+                END);
+        END;
+    INSERT INTO search (rowid, text)
+        SELECT seq,
+            CASE kind
+                WHEN 'declared' THEN coalesce(json_extract(body, '$.title'), '')
+                    || char(10) || coalesce(json_extract(body, '$.summary'), '')
+                WHEN 'title_changed' THEN coalesce(json_extract(body, '$.title'), '')
+                ELSE coalesce(json_extract(body, '$.text'), '')
+            END
+        FROM events
+        WHERE kind IN ('note', 'amended', 'declared', 'title_changed') AND json_valid(body);
+    "#,
 ];
 
 pub fn latest_version() -> i64 {
