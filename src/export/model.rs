@@ -77,6 +77,7 @@ pub struct IncidentInfo {
     pub near_miss: Option<String>,
     /// Closed as "not an incident" or "false positive", with the reason
     /// (000 responder script steps 4-5, issue 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dismissed: Option<String>,
     /// Who owns the incident at the end, for playbooks with an owner
     /// (003: the last role of the cascade engaged; 004: the Incident Owner).
