@@ -840,6 +840,12 @@ fn a_false_positive_is_dismissed_and_counted_apart() {
         text.contains("closed as false positive by bob at") && text.contains("flapping probe"),
         "{text}"
     );
+    let md = d.ok(&["--incident", fp, "export"]);
+    assert!(
+        md.contains("| Closed as | false positive: flapping probe |"),
+        "{md}"
+    );
+    assert!(md.contains("close as false positive"), "{md}");
     // A real incident beside it: the report measures only that one.
     d.ok(&["declare", "db down", "--severity", "sev2", "--at", &at(10)]);
     let report = d.ok(&["report"]);
