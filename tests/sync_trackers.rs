@@ -933,3 +933,51 @@ async fn jira_closes_the_incident_ticket_through_the_configured_transition() {
         }
     }
 }
+
+/// Issue 13, item 6 (000 responder script step 4): a false positive becomes
+/// a ticket on the team's board, labelled from the endpoint's `labels`
+/// (`qpp-incident-response`); the incident's ticket hears it as a comment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jira_a_dismissed_false_positive_becomes_a_labelled_ticket() {
+    let token = "jira-token-0123456789";
+    let auth = trackers::basic("ic@example.org", token);
+    let mock = Mock::start(trackers::jira(auth.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut jira = Endpoint::new("jira", EndpointKind::Jira);
+    jira.url = Some(UrlSetting::Plain(mock.url("")));
+    jira.token = Some(secret(&dir, "jira", token));
+    jira.user = Some("ic@example.org".into());
+    jira.project = Some("OPS".into());
+    jira.labels = vec!["qpp-incident-response".into()];
+    let mut rig = rig(dir, vec![jira], "default", "SEV3");
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+
+    rig.add(EventKind::Dismissed {
+        verdict: cockpit::domain::event::Verdict::FalsePositive,
+        reason: "disk alert fired on a test host".into(),
+    });
+    assert_eq!(rig.pass().await, report(2, 0, 0));
+    let reqs = mock.requests();
+    let (comment, create) = (&reqs[reqs.len() - 2], &reqs[reqs.len() - 1]);
+    assert_eq!(
+        (comment.method.as_str(), comment.path.as_str()),
+        ("POST", "/rest/api/2/issue/OPS-1/comment")
+    );
+    assert_eq!(
+        (create.method.as_str(), create.path.as_str()),
+        ("POST", "/rest/api/2/issue")
+    );
+    assert_eq!(create.header("authorization"), Some(auth.as_str()));
+    let body = create.json();
+    assert_eq!(body["fields"]["project"], json!({"key": "OPS"}));
+    assert_eq!(body["fields"]["summary"], "False positive: db primary down");
+    assert_eq!(body["fields"]["labels"], json!(["qpp-incident-response"]));
+    assert_eq!(
+        body["fields"]["description"],
+        "False positive, recorded by ann: disk alert fired on a test host"
+    );
+    assert_eq!(
+        rig.links()[1],
+        ("jira".into(), "dismissed".into(), "OPS-2".into(), false)
+    );
+}
