@@ -115,14 +115,18 @@ pub fn team_pages(
             }
             _ => Vec::new(),
         },
-        StateChanged { .. } | Closed {} if incident.phase(pb) != Phase::Active => incident
-            .remote
-            .paged_ever
-            .iter()
-            .map(|k| k.to_ascii_lowercase())
-            .filter(|k| has_team(k))
-            .map(|k| page(&k, PageAction::Resolve))
-            .collect(),
+        StateChanged { .. } | Closed {} | Dismissed { .. }
+            if incident.phase(pb) != Phase::Active =>
+        {
+            incident
+                .remote
+                .paged_ever
+                .iter()
+                .map(|k| k.to_ascii_lowercase())
+                .filter(|k| has_team(k))
+                .map(|k| page(&k, PageAction::Resolve))
+                .collect()
+        }
         _ => Vec::new(),
     }
 }
