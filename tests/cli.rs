@@ -766,3 +766,95 @@ fn an_unknown_playbook_in_the_config_is_named() {
         "sev2",
     ]);
 }
+
+/// Issue 13, item 6 (000 responder script steps 4-5): `dismiss` records the
+/// verdict with its reason, closes without the ceremony, `show` says so, and
+/// `report` counts it apart from the real incidents.
+#[test]
+fn a_false_positive_is_dismissed_and_counted_apart() {
+    let d = Desk::new();
+    let fp = d.ok(&[
+        "declare",
+        "disk alert",
+        "--severity",
+        "sev3",
+        "--at",
+        &at(0),
+    ]);
+    let fp = fp.trim();
+    // The verdict is one of the two, and a reason is required.
+    d.fails(2, &["--incident", fp, "dismiss", "flapping probe"]);
+    d.fails(
+        2,
+        &[
+            "--incident",
+            fp,
+            "dismiss",
+            "--false-positive",
+            "--not-an-incident",
+            "x",
+        ],
+    );
+    d.fails(2, &["--incident", fp, "dismiss", "--false-positive"]);
+    d.ok(&[
+        "role",
+        "assign",
+        "ic",
+        "bob",
+        "--incident",
+        fp,
+        "--at",
+        &at(1),
+    ]);
+    let err = d.fails(
+        1,
+        &[
+            "--incident",
+            fp,
+            "dismiss",
+            "--false-positive",
+            "flapping",
+            "--at",
+            &at(2),
+        ],
+    );
+    assert!(err.starts_with("only Incident Commander (bob)"), "{err}");
+    d.ok(&[
+        "--incident",
+        fp,
+        "--as",
+        "bob",
+        "dismiss",
+        "--false-positive",
+        "flapping",
+        "probe",
+        "--at",
+        &at(3),
+    ]);
+    let s = d.show(fp);
+    assert_eq!(s["dismissed"]["verdict"], "false_positive", "{s}");
+    assert_eq!(s["dismissed"]["reason"], "flapping probe");
+    assert!(s["closed_at"].is_string(), "{s}");
+    let text = d.ok(&["--incident", fp, "show"]);
+    assert!(
+        text.contains("closed as false positive by bob at") && text.contains("flapping probe"),
+        "{text}"
+    );
+    let md = d.ok(&["--incident", fp, "export"]);
+    assert!(
+        md.contains("| Closed as | false positive: flapping probe |"),
+        "{md}"
+    );
+    assert!(md.contains("close as false positive"), "{md}");
+    // A real incident beside it: the report measures only that one.
+    d.ok(&["declare", "db down", "--severity", "sev2", "--at", &at(10)]);
+    let report = d.ok(&["report"]);
+    assert!(report.starts_with("incidents: 1\n"), "{report}");
+    assert!(
+        report.contains("dismissed, not counted above: 1 (1 false positive, 0 not an incident)"),
+        "{report}"
+    );
+    let json: Value = serde_json::from_str(&d.ok(&["report", "--json"])).unwrap();
+    assert_eq!(json["overall"]["incidents"], 1);
+    assert_eq!(json["dismissed"][0]["verdict"], "false_positive");
+}

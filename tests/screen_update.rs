@@ -309,6 +309,23 @@ fn command(s: &mut Screen, line: &str) {
     s.key(":").type_text(line).key("enter");
 }
 
+/// Issue 13, item 6: `:dismiss` is the CLI's verb (000 responder script steps 4-5).
+#[test]
+fn the_command_line_dismisses_with_the_verdict_and_reason() {
+    let (mut s, _) = cockpit();
+    command(&mut s, "dismiss --not-an-incident planned failover drill");
+    assert_eq!(
+        one_act(&mut s).1,
+        Intent::Dismiss {
+            verdict: cockpit::domain::event::Verdict::NotAnIncident,
+            reason: "planned failover drill".into()
+        }
+    );
+    // Without a verdict nothing is sent; clap's words say what is missing.
+    command(&mut s, "dismiss flapping");
+    assert!(s.take_sent().is_empty());
+}
+
 #[test]
 fn the_command_line_takes_the_cli_verbs() {
     let (mut s, _) = cockpit();

@@ -933,3 +933,104 @@ async fn jira_closes_the_incident_ticket_through_the_configured_transition() {
         }
     }
 }
+
+/// Issue 13, item 6 (000 responder script step 4): a false positive becomes
+/// a ticket on the team's board, labelled from the endpoint's `labels`
+/// (`qpp-incident-response`); the incident's ticket hears it as a comment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jira_a_dismissed_false_positive_becomes_a_labelled_ticket() {
+    let token = "jira-token-0123456789";
+    let auth = trackers::basic("ic@example.org", token);
+    let mock = Mock::start(trackers::jira(auth.clone())).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut jira = Endpoint::new("jira", EndpointKind::Jira);
+    jira.url = Some(UrlSetting::Plain(mock.url("")));
+    jira.token = Some(secret(&dir, "jira", token));
+    jira.user = Some("ic@example.org".into());
+    jira.project = Some("OPS".into());
+    jira.labels = vec!["qpp-incident-response".into()];
+    let mut rig = rig(dir, vec![jira], "default", "SEV3");
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+
+    rig.add(EventKind::Dismissed {
+        verdict: cockpit::domain::event::Verdict::FalsePositive,
+        reason: "disk alert fired on a test host".into(),
+    });
+    assert_eq!(rig.pass().await, report(2, 0, 0));
+    let reqs = mock.requests();
+    let (comment, create) = (&reqs[reqs.len() - 2], &reqs[reqs.len() - 1]);
+    assert_eq!(
+        (comment.method.as_str(), comment.path.as_str()),
+        ("POST", "/rest/api/2/issue/OPS-1/comment")
+    );
+    assert_eq!(
+        (create.method.as_str(), create.path.as_str()),
+        ("POST", "/rest/api/2/issue")
+    );
+    assert_eq!(create.header("authorization"), Some(auth.as_str()));
+    let body = create.json();
+    assert_eq!(body["fields"]["project"], json!({"key": "OPS"}));
+    assert_eq!(body["fields"]["summary"], "False positive: db primary down");
+    assert_eq!(body["fields"]["labels"], json!(["qpp-incident-response"]));
+    assert_eq!(
+        body["fields"]["description"],
+        "False positive, recorded by ann: disk alert fired on a test host"
+    );
+    assert_eq!(
+        rig.links()[1],
+        ("jira".into(), "dismissed".into(), "OPS-2".into(), false)
+    );
+}
+
+/// Issue 13, item 6 (000 responder script step 5): not an incident, on
+/// GitLab: the incident issue gets a note and is closed, and the follow-up
+/// issue is raised with the endpoint's labels.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gitlab_not_an_incident_closes_the_issue_and_raises_a_labelled_one() {
+    let token = "glpat-0123456789abcdef";
+    let mock = Mock::start(trackers::gitlab("ops%2Fapp", token)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut gl = Endpoint::new("gitlab", EndpointKind::Gitlab);
+    gl.url = Some(UrlSetting::Plain(mock.url("")));
+    gl.token = Some(secret(&dir, "gl", token));
+    gl.project = Some("ops/app".into());
+    gl.labels = vec!["qpp-incident-response".into()];
+    let mut rig = rig(dir, vec![gl], "default", "SEV3");
+    assert_eq!(rig.pass().await, report(1, 0, 0));
+
+    rig.add(EventKind::Dismissed {
+        verdict: cockpit::domain::event::Verdict::NotAnIncident,
+        reason: "cron job restarted nginx; fixed the schedule".into(),
+    });
+    assert_eq!(rig.pass().await, report(3, 0, 0));
+    let reqs = mock.requests();
+    let n = reqs.len();
+    let (note, close, create) = (&reqs[n - 3], &reqs[n - 2], &reqs[n - 1]);
+    assert_eq!(
+        (note.method.as_str(), note.path.as_str()),
+        ("POST", "/api/v4/projects/ops%2Fapp/issues/1/notes")
+    );
+    assert_eq!(
+        (close.method.as_str(), close.path.as_str()),
+        ("PUT", "/api/v4/projects/ops%2Fapp/issues/1")
+    );
+    assert_eq!(
+        close.json(),
+        json!({"labels": "qpp-incident-response,SEV3", "state_event": "close"})
+    );
+    assert_eq!(
+        (create.method.as_str(), create.path.as_str()),
+        ("POST", "/api/v4/projects/ops%2Fapp/issues")
+    );
+    assert_eq!(create.header("private-token"), Some(token));
+    assert_eq!(create.json()["title"], "Not an incident: db primary down");
+    assert_eq!(create.json()["labels"], "qpp-incident-response");
+    assert_eq!(
+        create.json()["description"],
+        "Not an incident, recorded by ann: cron job restarted nginx; fixed the schedule"
+    );
+    assert_eq!(
+        rig.links()[1],
+        ("gitlab".into(), "dismissed".into(), "2".into(), false)
+    );
+}

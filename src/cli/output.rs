@@ -130,6 +130,16 @@ pub fn show(i: &Incident, pb: &Playbook, now: DateTime<Utc>, as_json: bool) -> S
         }
         o.push('\n');
     }
+    if let Some(d) = &i.dismissed {
+        // 000 responder script steps 4-5 (issue 13).
+        o.push_str(&format!(
+            "closed as {} by {} at {}: {}\n",
+            d.verdict.label(),
+            d.by,
+            hm(d.at),
+            d.reason
+        ));
+    }
     if let Some(sev) = &i.near_miss {
         o.push_str(&format!("near miss (would have been {sev})\n"));
     }

@@ -8,8 +8,9 @@ use super::args::{ExportFormat, Global};
 use super::failure::Failure;
 use crate::config::Paths;
 use crate::domain::IncidentId;
+use crate::domain::event::Verdict;
 use crate::domain::metrics::incident_metrics;
-use crate::domain::report::{Report, Stat, Summary, report};
+use crate::domain::report::{DismissedItem, Report, Stat, Summary, report};
 use crate::domain::sanitize::clean_output;
 use crate::domain::time::human_duration;
 use crate::export::lint::{Finding, lint};
@@ -91,8 +92,21 @@ pub fn report_command(
 ) -> Result<String, Failure> {
     let now = cockpit.now();
     let mut metrics = Vec::new();
+    let mut dismissed = Vec::new();
     for incident in cockpit.journal.incidents()? {
         if since.is_some_and(|d| incident.declared_at.date_naive() < d) {
+            continue;
+        }
+        // 000 steps 4-5: a false positive or not-an-incident is no incident
+        // to measure; it is counted apart (issue 13).
+        if let Some(d) = &incident.dismissed {
+            dismissed.push(DismissedItem {
+                incident: incident.id.to_string(),
+                title: incident.title.clone(),
+                declared_at: incident.declared_at,
+                verdict: d.verdict,
+                reason: d.reason.clone(),
+            });
             continue;
         }
         let pb = cockpit.journal.playbook_of(incident.id)?;
@@ -101,7 +115,8 @@ pub fn report_command(
             .events(incident.id, &TimelineQuery::default())?;
         metrics.push(incident_metrics(&incident, &events, &pb, now));
     }
-    let r = report(metrics);
+    let mut r = report(metrics);
+    r.dismissed = dismissed;
     if as_json {
         return Ok(serde_json::to_string_pretty(&r).expect("the report serialises") + "\n");
     }
@@ -136,8 +151,17 @@ fn report_text(r: &Report, since: Option<NaiveDate>) -> String {
         Some(d) => format!("incidents declared since {d}: {}\n", r.overall.incidents),
         None => format!("incidents: {}\n", r.overall.incidents),
     };
+    if !r.dismissed.is_empty() {
+        let count = |v: Verdict| r.dismissed.iter().filter(|d| d.verdict == v).count();
+        o.push_str(&format!(
+            "dismissed, not counted above: {} ({} false positive, {} not an incident)\n",
+            r.dismissed.len(),
+            count(Verdict::FalsePositive),
+            count(Verdict::NotAnIncident),
+        ));
+    }
     if r.overall.incidents == 0 {
-        return o;
+        return dismissed_lines(o, r);
     }
     o.push_str(
         "mean / median; MTTA: declared to the commander engaged; MTTR: declared to resolved\n\n",
@@ -169,6 +193,20 @@ fn report_text(r: &Report, since: Option<NaiveDate>) -> String {
                 String::new()
             },
             m.title
+        ));
+    }
+    dismissed_lines(o, r)
+}
+
+fn dismissed_lines(mut o: String, r: &Report) -> String {
+    for d in &r.dismissed {
+        o.push_str(&format!(
+            "{}  {:<15} {}  {}: {}\n",
+            &d.incident[..8.min(d.incident.len())],
+            d.verdict.label(),
+            d.declared_at.format("%Y-%m-%d %H:%M"),
+            d.title,
+            d.reason
         ));
     }
     o

@@ -223,6 +223,9 @@ pub fn describe(e: &Event, incident: &Incident) -> Line {
             format!("objection {} withdrawn", objection.short()),
         ),
         Closed {} => line("close", "incident closed"),
+        Dismissed { verdict, reason } => {
+            line("close", format!("closed: {} ({reason})", verdict.label()))
+        }
         Reopened { reason } => line("state", with_reason("reopened".into(), reason)),
         FollowUpAdded(f) => {
             let mut t = format!("follow-up: {}", f.text);

@@ -336,6 +336,13 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         public: bool,
     },
+    /// 000 responder script steps 4-5: the alert was not an incident, or a
+    /// false positive. Closes the record without the close ceremony (no
+    /// watch, no objections); sync raises the follow-up ticket (issue 13).
+    Dismissed {
+        verdict: Verdict,
+        reason: String,
+    },
     /// A kind this build does not know (written by a newer cockpit). Kept and
     /// shown, never folded, never written by this build.
     #[serde(skip)]
@@ -343,6 +350,25 @@ pub enum EventKind {
         kind: String,
         body: serde_json::Value,
     },
+}
+
+/// 000 responder script: "Is this alert clearly a false positive?" (step 4)
+/// and "Is the issue we were alerted about not an incident?" (step 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    NotAnIncident,
+    FalsePositive,
+}
+
+impl Verdict {
+    /// The words shown to people: "not an incident", "false positive".
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::NotAnIncident => "not an incident",
+            Verdict::FalsePositive => "false positive",
+        }
+    }
 }
 
 /// Every kind's stored name, in declaration order: what `[[endpoint]]`
@@ -394,6 +420,7 @@ pub const KIND_NAMES: &[&str] = &[
     "role_paged",
     "public_posts_held",
     "remote_linked",
+    "dismissed",
 ];
 
 impl EventKind {
@@ -657,6 +684,10 @@ mod tests {
                 id: "1".into(),
                 url: String::new(),
                 public: false,
+            },
+            EventKind::Dismissed {
+                verdict: Verdict::FalsePositive,
+                reason: "r".into(),
             },
         ];
         let names: Vec<String> = all.iter().map(EventKind::name).collect();

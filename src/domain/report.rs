@@ -51,6 +51,20 @@ pub struct Report {
     /// Most severe first (by each incident's playbook scale, then by name).
     pub by_severity: Vec<SeveritySummary>,
     pub incidents: Vec<IncidentMetrics>,
+    /// Closed as not an incident or a false positive (000 responder script
+    /// steps 4-5, issue 13): counted apart, never in the measures above.
+    #[serde(default)]
+    pub dismissed: Vec<DismissedItem>,
+}
+
+/// One record closed by a verdict instead of the close ceremony.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DismissedItem {
+    pub incident: String,
+    pub title: String,
+    pub declared_at: chrono::DateTime<chrono::Utc>,
+    pub verdict: crate::domain::event::Verdict,
+    pub reason: String,
 }
 
 pub fn summarize(metrics: &[IncidentMetrics]) -> Summary {
@@ -96,6 +110,7 @@ pub fn report(metrics: Vec<IncidentMetrics>) -> Report {
         overall: summarize(&metrics),
         by_severity,
         incidents: metrics,
+        dismissed: Vec::new(),
     }
 }
 

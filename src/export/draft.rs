@@ -105,6 +105,10 @@ pub fn draft(
                 Vec::new()
             },
             near_miss: incident.near_miss.clone(),
+            dismissed: incident
+                .dismissed
+                .as_ref()
+                .map(|d| format!("{}: {}", d.verdict.label(), d.reason)),
             owner: owner.as_ref().map(|o| o.0.clone()),
             owner_role: owner.and_then(|o| o.1),
             duration_secs: (end.unwrap_or(now) - incident.declared_at)

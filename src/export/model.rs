@@ -75,6 +75,10 @@ pub struct IncidentInfo {
     /// 002: the CTO, Head of Tech Ops and DPO).
     pub security_inform: Vec<String>,
     pub near_miss: Option<String>,
+    /// Closed as "not an incident" or "false positive", with the reason
+    /// (000 responder script steps 4-5, issue 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dismissed: Option<String>,
     /// Who owns the incident at the end, for playbooks with an owner
     /// (003: the last role of the cascade engaged; 004: the Incident Owner).
     pub owner: Option<String>,

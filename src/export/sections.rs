@@ -110,6 +110,7 @@ fn is_milestone(kind: &EventKind) -> bool {
             | ObjectionRaised { .. }
             | ObjectionWithdrawn { .. }
             | Closed {}
+            | Dismissed { .. }
             | Reopened { .. }
             | NearMiss { .. }
             | SecurityFlagged { .. }
@@ -126,7 +127,7 @@ pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Ti
             events
                 .iter()
                 .rev()
-                .find(|e| matches!(e.kind, EventKind::Closed {}))
+                .find(|e| matches!(e.kind, EventKind::Closed {} | EventKind::Dismissed { .. }))
         })
         .map(|e| e.id);
     events
@@ -148,7 +149,7 @@ pub fn timeline(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<Ti
                     markers.push("outage_end".to_string());
                     "the outage ended".into()
                 }
-                EventKind::Closed {} if Some(e.id) == last_close => {
+                EventKind::Closed {} | EventKind::Dismissed { .. } if Some(e.id) == last_close => {
                     markers.push("incident_end".to_string());
                     line.text
                 }
@@ -370,6 +371,10 @@ pub fn decisions(incident: &Incident, events: &[&Event], pb: &Playbook) -> Vec<D
                 push("decided", format!("{name} passes from {from} to {to}"), "")
             }
             EventKind::Closed {} => push("closed", "close the incident".into(), ""),
+            // 000 responder script steps 4-5: the verdict is a decision, with its reason.
+            EventKind::Dismissed { verdict, reason } => {
+                push("decided", format!("close as {}", verdict.label()), reason)
+            }
             EventKind::Reopened { reason } => {
                 push("reopened", "reopen the incident".into(), reason)
             }

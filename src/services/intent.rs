@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::clocks::{clock_keys, mitigations_to_review};
-use crate::domain::event::{ActionUpdate, Briefing, CheckIn, FollowUp, Proposal};
+use crate::domain::event::{ActionUpdate, Briefing, CheckIn, FollowUp, Proposal, Verdict};
 use crate::domain::sanitize::{clean_line, clean_text};
 use crate::domain::{EventId, EventKind, Incident, Playbook, RuleError};
 
@@ -109,6 +109,11 @@ pub enum Intent {
     Reopen(String),
     FollowUp(FollowUp),
     NearMiss(String),
+    /// 000 responder script steps 4-5 (issue 13).
+    Dismiss {
+        verdict: Verdict,
+        reason: String,
+    },
     Security(String),
     ClockAck(String),
     ClockSnooze {
@@ -386,6 +391,10 @@ impl Intent {
                 due: f.due,
                 from_event: f.from_event,
             }),
+            Intent::Dismiss { verdict, reason } => EventKind::Dismissed {
+                verdict,
+                reason: clean_text(&reason),
+            },
             Intent::NearMiss(sev) => EventKind::NearMiss {
                 would_be_severity: canonical_severity(pb, &sev),
             },

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::intent::{ActionStep, Intent};
-use crate::domain::event::{Briefing, CheckIn, FollowUp, Proposal, Trend};
+use crate::domain::event::{Briefing, CheckIn, FollowUp, Proposal, Trend, Verdict};
 use crate::domain::playbook::parse_duration;
 
 /// Everything that writes an event. Shared by the CLI and the `:` line.
@@ -114,6 +114,20 @@ pub enum Verb {
     },
     /// Record the incident as a near miss with the severity it would have had
     NearMiss { would_be: String },
+    /// Close it as not an incident or a false positive, with the reason
+    /// (000 responder script steps 4-5): no watch, no objections; the
+    /// follow-up ticket goes to the configured trackers
+    Dismiss {
+        /// The alert was clearly a false positive (000 step 4)
+        #[arg(long, conflicts_with = "not_an_incident")]
+        false_positive: bool,
+        /// The issue was not an incident (000 step 5)
+        #[arg(long, required_unless_present = "false_positive")]
+        not_an_incident: bool,
+        /// Why: it becomes the ticket's text
+        #[arg(required = true, num_args = 1..)]
+        reason: Vec<String>,
+    },
     /// Hold public posts back (status page, client tickets), e.g. a security
     /// fix not yet released (003), or `--resume` them
     Public {
@@ -550,6 +564,18 @@ impl Verb {
                 from_event: None,
             }),
             Verb::NearMiss { would_be } => Intent::NearMiss(would_be),
+            Verb::Dismiss {
+                false_positive,
+                reason,
+                ..
+            } => Intent::Dismiss {
+                verdict: if false_positive {
+                    Verdict::FalsePositive
+                } else {
+                    Verdict::NotAnIncident
+                },
+                reason: join(reason),
+            },
             Verb::Security { details } => Intent::Security(details),
             Verb::Public { resume, reason } => Intent::PublicHold {
                 held: !resume,

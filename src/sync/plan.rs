@@ -86,6 +86,8 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
             "reopened",
             // Issue 17: page a role's team.
             "role_paged",
+            // Issue 13: a false positive resolves the page.
+            "dismissed",
         ],
         // What stakeholders must hear (000/001/003): not every scribe note.
         SlackWebhook | Slack | Matrix | Mattermost | Teams => &[
@@ -101,6 +103,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
             "close_requested",
             "closed",
             "reopened",
+            "dismissed",
         ],
         Webhook => &["*"],
         Alertmanager => &[],
@@ -246,6 +249,19 @@ fn chat(
                 out.push(topic("topic"));
             }
         }
+        // 000 steps 4-5: the verdict and its reason, then the closed topic.
+        Dismissed { verdict, reason } => {
+            out.push(Delivery::Post {
+                text: format!(
+                    "{} closed the incident as {}: {reason}",
+                    event.author,
+                    verdict.label()
+                ),
+            });
+            if has_topic {
+                out.push(topic("topic_closed"));
+            }
+        }
         Reopened { .. } => {
             out.push(post("reopened"));
             if has_topic {
@@ -289,7 +305,9 @@ fn page(
         RoleEngaged { role, .. } if pb.ack_role().key.eq_ignore_ascii_case(role) => {
             PageAction::Acknowledge
         }
-        StateChanged { .. } | Closed {} if incident.phase(pb) != Phase::Active => {
+        StateChanged { .. } | Closed {} | Dismissed { .. }
+            if incident.phase(pb) != Phase::Active =>
+        {
             PageAction::Resolve
         }
         _ => return None,

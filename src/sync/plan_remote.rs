@@ -38,6 +38,7 @@ pub fn default_events(kind: EndpointKind) -> &'static [&'static str] {
             "follow_up_added",
             "near_miss",
             "retrospective_scheduled",
+            "dismissed",
         ],
         // 002: client-facing updates, on the ticket the client raised.
         Zendesk => &["comms_sent", "closed"],
@@ -114,14 +115,18 @@ pub fn team_pages(
             }
             _ => Vec::new(),
         },
-        StateChanged { .. } | Closed {} if incident.phase(pb) != Phase::Active => incident
-            .remote
-            .paged_ever
-            .iter()
-            .map(|k| k.to_ascii_lowercase())
-            .filter(|k| has_team(k))
-            .map(|k| page(&k, PageAction::Resolve))
-            .collect(),
+        StateChanged { .. } | Closed {} | Dismissed { .. }
+            if incident.phase(pb) != Phase::Active =>
+        {
+            incident
+                .remote
+                .paged_ever
+                .iter()
+                .map(|k| k.to_ascii_lowercase())
+                .filter(|k| has_team(k))
+                .map(|k| page(&k, PageAction::Resolve))
+                .collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -268,6 +273,27 @@ pub fn tracker(
                 .collect()
         }
         StateChanged { .. } => vec![comment(t.render("ticket_update"))],
+        // 000 responder script step 4: "create a JIRA ticket on your team's
+        // JIRA board to fix the alert later, and label the ticket
+        // 'qpp-incident-response'" (step 5: "describing the issue"). A ticket
+        // of its own, labelled by the endpoint's `labels`; the incident's
+        // ticket, if one was raised, hears it and closes like a close.
+        Dismissed { verdict, reason } => {
+            let label = verdict.label();
+            let head = format!("{}{}", label[..1].to_uppercase(), &label[1..]);
+            std::iter::once(comment(t.render("ticket_update")))
+                .chain(lifecycle("closed"))
+                .chain([Delivery::Ticket(Ticket {
+                    item: "dismissed".into(),
+                    title: crate::sync::adapters::truncate(
+                        &format!("{head}: {}", incident.title),
+                        250,
+                    ),
+                    body: format!("{head}, recorded by {}: {reason}", event.author),
+                    ..Default::default()
+                })])
+                .collect()
+        }
         Reopened { .. } => lifecycle("opened")
             .into_iter()
             .chain([comment(t.render("ticket_update"))])

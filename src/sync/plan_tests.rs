@@ -306,3 +306,28 @@ fn pagerduty_acknowledges_when_the_playbooks_acknowledging_role_engages() {
         }]
     ));
 }
+
+/// Issue 13, item 6: a dismissed record resolves its page, and chat hears the
+/// verdict with its reason.
+#[test]
+fn a_dismissal_resolves_the_page_and_chat_hears_the_verdict() {
+    let pd = Endpoint::new("pd", EndpointKind::Pagerduty);
+    let slack = Endpoint::new("slack", EndpointKind::SlackWebhook);
+    let (mut s, _) = Story::declared("disk alert", "SEV3");
+    let e = s.add(EventKind::Dismissed {
+        verdict: crate::domain::event::Verdict::FalsePositive,
+        reason: "test host".into(),
+    });
+    assert!(matches!(
+        &s.plan(&pd, &e)[..],
+        [Delivery::Page {
+            action: PageAction::Resolve,
+            ..
+        }]
+    ));
+    let out = s.plan(&slack, &e);
+    assert!(
+        matches!(&out[..], [Delivery::Post { text }, ..] if text.contains("false positive") && text.contains("test host")),
+        "{out:?}"
+    );
+}

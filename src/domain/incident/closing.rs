@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::known::{known_severity, non_empty};
-use super::model::{Incident, Objection, Retrospective, Span};
-use crate::domain::event::{Event, EventKind};
+use super::model::{Dismissal, Incident, Objection, Retrospective, Span};
+use crate::domain::event::{Event, EventKind, Verdict};
 use crate::domain::ids::EventId;
 use crate::domain::playbook::{Phase, Playbook, format_duration};
 use crate::domain::rules::RuleError;
@@ -45,6 +45,11 @@ pub(super) enum Change<'e> {
         state: String,
     },
     NearMiss(String),
+    Dismissed {
+        verdict: Verdict,
+        reason: &'e str,
+        state: String,
+    },
     Retrospective {
         facilitator: &'e str,
         on: Option<NaiveDate>,
@@ -91,6 +96,18 @@ pub(super) fn check<'e>(
             .map(|()| Change::Closed {
                 state: pb.state_in_phase(Phase::Closed).key.clone(),
             }),
+        // 000 responder script steps 4-5: whoever may close gives the verdict,
+        // with its reason (it goes on the ticket); the record closes at once,
+        // without the watch or the question "Is anyone opposed": there was no
+        // incident to disband. Closed records refuse it (`allowed_when_closed`).
+        Dismissed { verdict, reason } => inc
+            .check_closer(pb, &e.author)
+            .and_then(|()| non_empty(reason, "the reason"))
+            .map(|()| Change::Dismissed {
+                verdict: *verdict,
+                reason,
+                state: pb.state_in_phase(Phase::Closed).key.clone(),
+            }),
         NearMiss { would_be_severity } => {
             known_severity(pb, would_be_severity).map(|s| Change::NearMiss(s.name.clone()))
         }
@@ -134,6 +151,20 @@ pub(super) fn fold(inc: &mut Incident, e: &Event, change: Change<'_>) {
         }
         Change::Closed { state } => inc.set_state(&state, Phase::Closed, e.at),
         Change::NearMiss(sev) => inc.near_miss = Some(sev),
+        Change::Dismissed {
+            verdict,
+            reason,
+            state,
+        } => {
+            inc.dismissed = Some(Dismissal {
+                id: e.id,
+                verdict,
+                reason: reason.to_string(),
+                by: e.author.clone(),
+                at: e.at,
+            });
+            inc.set_state(&state, Phase::Closed, e.at);
+        }
         Change::Retrospective {
             facilitator,
             on,

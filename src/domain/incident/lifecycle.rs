@@ -215,7 +215,11 @@ pub(super) fn fold(inc: &mut Incident, e: &Event, change: Change<'_>) {
         Change::ServiceStatus(key) => inc.service_status = Some(key),
         Change::OutageStarted => inc.outage_start = Some(e.at),
         Change::OutageEnded => inc.outage_end = Some(e.at),
-        Change::Reopened { state } => inc.set_state(&state, Phase::Active, e.at),
+        Change::Reopened { state } => {
+            // The verdict was wrong after all: it is an incident again.
+            inc.dismissed = None;
+            inc.set_state(&state, Phase::Active, e.at)
+        }
     }
 }
 
@@ -255,6 +259,7 @@ fn is_lifecycle(kind: &EventKind) -> bool {
             | SeverityChanged { .. }
             | CloseRequested {}
             | Closed {}
+            | Dismissed { .. }
             | Reopened { .. }
     )
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::domain::event::{Briefing, CheckIn, FollowUp, Proposal};
+use crate::domain::event::{Briefing, CheckIn, FollowUp, Proposal, Verdict};
 use crate::domain::ids::{EventId, IncidentId};
 use crate::domain::playbook::checklist::StepMark;
 use crate::domain::playbook::{Phase, Playbook};
@@ -226,6 +226,17 @@ pub struct Retrospective {
     pub scheduled_by: String,
 }
 
+/// 000 responder script steps 4-5: the verdict that closed the record
+/// without the close ceremony (issue 13).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dismissal {
+    pub id: EventId,
+    pub verdict: Verdict,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
     pub id: IncidentId,
@@ -284,6 +295,9 @@ pub struct Incident {
     /// a lifecycle event backdated before it (issue 13).
     #[serde(default)]
     pub last_lifecycle: Option<Span>,
+    /// Closed as not an incident or a false positive (issue 13); a reopen clears it.
+    #[serde(default)]
+    pub dismissed: Option<Dismissal>,
 }
 
 impl Incident {
@@ -331,6 +345,7 @@ impl Incident {
             private_notes: 0,
             remote: Default::default(),
             last_lifecycle: None,
+            dismissed: None,
         }
     }
 

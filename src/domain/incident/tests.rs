@@ -19,6 +19,7 @@ mod actions;
 mod catalogue;
 mod closers;
 mod closing;
+mod dismissed;
 mod record;
 mod roles;
 mod time;

@@ -60,6 +60,8 @@ fn kind_variant(k: &EventKind) -> &'static str {
         RolePaged { .. } => "RolePaged",
         PublicPostsHeld { .. } => "PublicPostsHeld",
         RemoteLinked { .. } => "RemoteLinked",
+        // Issue 13: folded and refused in `tests/dismissed.rs`.
+        Dismissed { .. } => "Dismissed",
     }
 }
 /// The kinds this incident goes through; the six newer ones above are
