@@ -123,6 +123,7 @@ async fn event_loop(
     model.people = people;
     model.declare_playbook = cockpit.journal.playbooks().get(&cockpit.playbook);
     let notifier = crate::notify::Notifier::desktop();
+    let startup_warned = !warnings.is_empty();
     if let Some(w) = warnings.first() {
         // Issue 12: a problem found at start is on screen, not only in the log.
         let more = match warnings.len() {
@@ -197,7 +198,9 @@ async fn event_loop(
                     tracing::warn!("desktop notifications are off: {reason}");
                 }
                 r.status_line()
-            }) {
+            // A problem found at start (keymap, config) says what to fix: it
+            // keeps the status line; the notification notice is in the log.
+            }).filter(|_| !startup_warned) {
                 Some(line) => Msg::Status(Level::Warn, line),
                 None => {
                     // Only what the worker has published: its initial value
